@@ -1,0 +1,46 @@
+package dev.pipelinesdk.core;
+
+import dev.pipelinesdk.api.RunReport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The record of every run. The runner writes one report per run (including runs found abandoned)
+ * and asks for typical phase durations to estimate the ETA. Implementations are thread-safe.
+ */
+public interface RunHistory {
+
+    /**
+     * Records a finished run. Idempotent per run id: a report for a run id already recorded is
+     * ignored (so a run that recorded itself is never recorded again as abandoned).
+     *
+     * @param report the run's report
+     */
+    void record(RunReport report);
+
+    /**
+     * @param runId a run id
+     * @return that run's report, if recorded
+     */
+    Optional<RunReport> find(String runId);
+
+    /**
+     * @param pipeline the pipeline's name
+     * @param limit    at most this many
+     * @return the most recent runs, newest first
+     */
+    List<RunReport> recent(String pipeline, int limit);
+
+    /**
+     * @param pipeline the pipeline's name
+     * @return for each phase, the median duration over recent successful runs (empty when none)
+     */
+    Map<String, Duration> typicalPhaseDurations(String pipeline);
+
+    /** @return a history that keeps nothing (no ETA from history) */
+    static RunHistory none() {
+        return NoRunHistory.INSTANCE;
+    }
+}

@@ -1,0 +1,528 @@
+package dev.pipelinesdk.core.internal;
+
+import dev.pipelinesdk.api.ContextKey;
+import dev.pipelinesdk.api.Lease;
+import dev.pipelinesdk.api.PhaseOutcome;
+import dev.pipelinesdk.api.PhaseReport;
+import dev.pipelinesdk.api.PhaseResult;
+import dev.pipelinesdk.api.PipelineStatus;
+import dev.pipelinesdk.api.RunCancelledException;
+import dev.pipelinesdk.api.RunError;
+import dev.pipelinesdk.api.RunInfo;
+import dev.pipelinesdk.api.RunMode;
+import dev.pipelinesdk.api.RunOutcome;
+import dev.pipelinesdk.api.RunReport;
+import dev.pipelinesdk.api.StateBackendException;
+import dev.pipelinesdk.api.Trigger;
+import dev.pipelinesdk.core.Pipeline;
+import dev.pipelinesdk.core.PhaseSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call of {@code runOnce}: takes the lease, runs the selected phases with timeouts, retries
+ * and cancellation, publishes status, records the report and releases the lease. Runs on the
+ * caller's thread; each phase attempt runs on a thread of its own so that a timeout can stop
+ * waiting for it. Not part of the public API.
+ */
+public final class RunExecution {
+    private static final Logger log = LoggerFactory.getLogger(RunExecution.class);
+
+    private enum AttemptEnd { OK, FAILED, TIMED_OUT, STOPPED }
+
+    private record PhaseEnd(PhaseReport report, RunOutcome runOutcome, RunError error, String skipReason) {
+    }
+
+    private final RunSettings settings;
+    private final Pipeline pipeline;
+    private final Trigger trigger;
+    private final RunMode mode;
+    private final String runId;
+    private final List<String> phases;
+    private final Listeners listeners;
+    private final Map<ContextKey<?>, Object> values = new ConcurrentHashMap<>();
+    private final Object monitor = new Object();
+    private final WorkDir workDir;
+
+    private volatile RunOutcome stopOutcome;
+    private volatile String stopReason;
+    private volatile boolean ended;
+    private volatile AttemptContext current;
+    private volatile StatusTracker tracker;
+    private boolean callerInterrupted;
+    private Instant startedAt;
+    private long fencingToken;
+
+    public RunExecution(RunSettings settings, Pipeline pipeline, Trigger trigger, RunMode mode, String runId) {
+        this.settings = settings;
+        this.pipeline = pipeline;
+        this.trigger = Objects.requireNonNull(trigger, "trigger");
+        this.mode = Objects.requireNonNull(mode, "mode");
+        this.runId = runId;
+        this.phases = mode.select(pipeline.phaseNames());
+        this.listeners = new Listeners(settings.listeners());
+        this.workDir = new WorkDir(settings.workRoot().resolve(pipeline.name()).resolve(runId));
+    }
+
+    // ---- accessors used by the context and the tracker ----------------------------------------
+
+    public String runId() {
+        return runId;
+    }
+
+    public String pipelineName() {
+        return pipeline.name();
+    }
+
+    Trigger trigger() {
+        return trigger;
+    }
+
+    RunMode mode() {
+        return mode;
+    }
+
+    long fencingToken() {
+        return fencingToken;
+    }
+
+    List<String> phases() {
+        return phases;
+    }
+
+    Instant startedAt() {
+        return startedAt;
+    }
+
+    AttemptContext currentAttempt() {
+        return current;
+    }
+
+    boolean isStopping() {
+        return stopOutcome != null || ended;
+    }
+
+    <T> void putValue(ContextKey<T> key, T value) {
+        Objects.requireNonNull(key, "key");
+        if (!key.type().isInstance(value)) {
+            throw new IllegalArgumentException("Value for context key '" + key.name() + "' must be a "
+                    + key.type().getName() + ", was " + (value == null ? "null" : value.getClass().getName()));
+        }
+        values.put(key, value);
+    }
+
+    <T> Optional<T> getValue(ContextKey<T> key) {
+        return Optional.ofNullable(values.get(Objects.requireNonNull(key, "key"))).map(key.type()::cast);
+    }
+
+    Path workDir() {
+        return workDir.get();
+    }
+
+    // ---- cancellation ------------------------------------------------------------------------
+
+    /**
+     * Asks the run to stop: the running phase sees {@code isCancelled()}, is interrupted after the
+     * grace period, and no later phase starts. The first reason given wins.
+     *
+     * @param outcome {@link RunOutcome#CANCELLED} or {@link RunOutcome#LEASE_LOST}
+     * @param reason  why, for the status and the log
+     */
+    public void cancel(RunOutcome outcome, String reason) {
+        boolean first;
+        synchronized (monitor) {
+            first = stopOutcome == null && !ended;
+            if (first) {
+                stopReason = reason;
+                stopOutcome = outcome;
+            }
+            monitor.notifyAll();
+        }
+        if (first) {
+            log.warn("Stopping run {} of '{}': {}", runId, pipeline.name(), reason);
+            StatusTracker t = tracker;
+            if (outcome == RunOutcome.LEASE_LOST && t != null) {
+                t.stop(); // another holder may exist soon: never overwrite its status
+            }
+        }
+    }
+
+    private RunError stopError(String phase) {
+        return new RunError(phase, stopOutcome == RunOutcome.LEASE_LOST ? "LeaseLost" : "Cancelled", stopReason);
+    }
+
+    // ---- the run -----------------------------------------------------------------------------
+
+    /**
+     * @return the report
+     * @throws StateBackendException when the lease cannot be asked for at all
+     */
+    public RunReport run() {
+        startedAt = settings.clock().instant();
+        long acquireNanos = System.nanoTime();
+        Optional<Lease> granted = settings.backend().tryAcquire(pipeline.name(), runId, settings.leaseTtl());
+        if (granted.isEmpty()) {
+            return alreadyRunning();
+        }
+        Lease lease = granted.get();
+        fencingToken = lease.fencingToken();
+        RunInfo info = new RunInfo(runId, pipeline.name(), trigger, mode, fencingToken, settings.nodeId(), startedAt, phases);
+        LeaseWatchdog watchdog = new LeaseWatchdog(lease, acquireNanos, settings.leaseTimer(),
+                reason -> cancel(RunOutcome.LEASE_LOST, reason));
+        watchdog.start();
+        log.info("Run {} of '{}' started: trigger {}, mode {}, phases {}, fence {}", runId, pipeline.name(),
+                trigger.wireName(), mode, phases, fencingToken);
+
+        List<PhaseReport> reports = new ArrayList<>();
+        RunOutcome outcome = RunOutcome.SUCCEEDED;
+        RunError error = null;
+        String skipReason = null;
+        int lastStarted = -1;
+        try {
+            PipelineStatus previous = readPrevious();
+            recordIfAbandoned(previous);
+            tracker = new StatusTracker(settings, this, previous, typicalDurations());
+            if (stopOutcome == RunOutcome.LEASE_LOST) {
+                tracker.stop();
+            }
+            listeners.runStarted(info);
+            tracker.startTicker();
+            for (int i = 0; i < phases.size(); i++) {
+                if (stopOutcome != null) {
+                    outcome = stopOutcome;
+                    error = stopError(lastStarted < 0 ? null : phases.get(lastStarted));
+                    break;
+                }
+                lastStarted = i;
+                PhaseEnd end = runPhase(info, i);
+                reports.add(end.report());
+                if (end.runOutcome() != RunOutcome.SUCCEEDED) {
+                    outcome = end.runOutcome();
+                    error = end.error();
+                    skipReason = end.skipReason();
+                    break;
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            log.error("Run {} of '{}' failed outside its phases", runId, pipeline.name(), e);
+            outcome = RunOutcome.FAILED;
+            error = RunError.of(lastStarted < 0 ? null : phases.get(lastStarted), e);
+        } finally {
+            ended = true;
+            watchdog.stop();
+        }
+        return finish(lease, reports, outcome, error, skipReason, lastStarted);
+    }
+
+    private RunReport alreadyRunning() {
+        String holder = null;
+        try {
+            holder = settings.backend().currentHolder(pipeline.name()).orElse(null);
+        } catch (RuntimeException e) {
+            log.debug("Could not read the holder of '{}'", pipeline.name(), e);
+        }
+        log.info("Run of '{}' not started: run {} holds the lease", pipeline.name(), holder == null ? "(just ended)" : holder);
+        Instant now = settings.clock().instant();
+        return new RunReport(runId, pipeline.name(), trigger, mode, RunOutcome.ALREADY_RUNNING, settings.nodeId(), 0,
+                startedAt, now, List.of(), null, holder, null);
+    }
+
+    private PipelineStatus readPrevious() {
+        try {
+            return settings.backend().readStatus(pipeline.name()).orElse(null);
+        } catch (StateBackendException e) {
+            log.warn("Ignoring the previous status of '{}'; this run will replace it: {}", pipeline.name(), e.getMessage());
+            return null;
+        }
+    }
+
+    private Map<String, Duration> typicalDurations() {
+        try {
+            return settings.history().typicalPhaseDurations(pipeline.name());
+        } catch (RuntimeException e) {
+            log.warn("Could not read typical phase durations of '{}' (ETA from live progress only): {}",
+                    pipeline.name(), e.getMessage());
+            return Map.of();
+        }
+    }
+
+    /** A document still saying {@code running} while we hold the lease means its run's process died. */
+    private void recordIfAbandoned(PipelineStatus previous) {
+        if (previous == null || previous.state() != dev.pipelinesdk.api.RunState.RUNNING
+                || previous.runId() == null || previous.runId().equals(runId)) {
+            return;
+        }
+        try {
+            if (settings.history().find(previous.runId()).isPresent()) {
+                return;
+            }
+            Instant now = settings.clock().instant();
+            Instant lastSign = previous.updatedAt() != null ? previous.updatedAt() : now;
+            Instant started = previous.startedAt() != null ? previous.startedAt() : lastSign;
+            if (lastSign.isBefore(started)) {
+                lastSign = started;
+            }
+            String where = previous.phase() == null ? "" : " in phase '" + previous.phase() + "'";
+            RunReport abandoned = new RunReport(previous.runId(), pipeline.name(), previous.trigger(), previous.mode(),
+                    RunOutcome.ABANDONED, null, 0, started, lastSign, List.of(),
+                    new RunError(previous.phase(), "Abandoned", "Run stopped reporting at " + lastSign + where
+                            + " and no longer holds the lease; its process probably died"), null, null);
+            log.warn("Run {} of '{}' was abandoned{} (last update {}); recording it", previous.runId(),
+                    pipeline.name(), where, lastSign);
+            settings.history().record(abandoned);
+            listeners.runAbandoned(abandoned);
+        } catch (RuntimeException e) {
+            log.warn("Could not record abandoned run {} of '{}': {}", previous.runId(), pipeline.name(), e.getMessage());
+        }
+    }
+
+    private PhaseEnd runPhase(RunInfo info, int index) {
+        String name = phases.get(index);
+        PhaseSpec spec = pipeline.phase(name).orElseThrow();
+        Instant phaseStart = settings.clock().instant();
+        tracker.phaseStarted(index, phaseStart);
+        listeners.phaseStarted(info, name, index + 1);
+        long startNanos = System.nanoTime();
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            AttemptContext ctx = new AttemptContext(this, name, attempt);
+            current = ctx;
+            AttemptEnd end = runAttempt(spec, ctx);
+            PhaseOutcome phaseOutcome;
+            RunOutcome runOutcome;
+            RunError error = null;
+            String skip = null;
+            Throwable failure = ctx.error();
+            if (end == AttemptEnd.FAILED && failure instanceof RunCancelledException) {
+                end = AttemptEnd.STOPPED;
+            }
+            switch (end) {
+                case OK -> {
+                    PhaseResult result = ctx.result();
+                    phaseOutcome = result.skipRest() ? PhaseOutcome.SKIPPED_REST : PhaseOutcome.SUCCEEDED;
+                    runOutcome = result.skipRest() ? RunOutcome.SKIPPED : RunOutcome.SUCCEEDED;
+                    skip = result.skipReason();
+                }
+                case TIMED_OUT -> {
+                    phaseOutcome = PhaseOutcome.TIMED_OUT;
+                    runOutcome = RunOutcome.TIMED_OUT;
+                    error = new RunError(name, "Timeout", "Phase '" + name + "' exceeded its timeout of "
+                            + human(spec.timeout()) + " (attempt " + attempt + ")");
+                }
+                case STOPPED -> {
+                    phaseOutcome = PhaseOutcome.CANCELLED;
+                    runOutcome = stopOutcome != null ? stopOutcome : RunOutcome.CANCELLED;
+                    error = stopOutcome != null ? stopError(name)
+                            : new RunError(name, "Cancelled", failure == null ? "cancelled" : failure.getMessage());
+                }
+                default -> {
+                    if (spec.retry().shouldRetry(failure, attempt)) {
+                        Duration backoff = spec.retry().backoffAfter(attempt);
+                        log.warn("Phase '{}' of run {} failed on attempt {} of {}; retrying in {}: {}", name, runId,
+                                attempt, spec.retry().maxAttempts(), human(backoff), failure.toString());
+                        if (sleepUnlessStopped(backoff)) {
+                            continue;
+                        }
+                        phaseOutcome = PhaseOutcome.CANCELLED;
+                        runOutcome = stopOutcome;
+                        error = stopError(name);
+                    } else {
+                        log.error("Phase '{}' of run {} of '{}' failed (attempt {})", name, runId, pipeline.name(),
+                                attempt, failure);
+                        phaseOutcome = PhaseOutcome.FAILED;
+                        runOutcome = RunOutcome.FAILED;
+                        error = RunError.of(name, failure);
+                    }
+                }
+            }
+            Instant phaseEnd = settings.clock().instant();
+            if (phaseEnd.isBefore(phaseStart)) {
+                phaseEnd = phaseStart;
+            }
+            PhaseReport report = new PhaseReport(name, index + 1, phaseOutcome, phaseStart, phaseEnd, attempt,
+                    ctx.counters(), error);
+            tracker.phaseFinished(name, Duration.ofNanos(System.nanoTime() - startNanos));
+            listeners.phaseFinished(info, report);
+            return new PhaseEnd(report, runOutcome, error, skip);
+        }
+    }
+
+    private AttemptEnd runAttempt(PhaseSpec spec, AttemptContext ctx) {
+        Thread thread = new Thread(() -> {
+            PhaseResult result = null;
+            Throwable error = null;
+            try {
+                result = spec.phase().run(ctx);
+                if (result == null) {
+                    error = new IllegalStateException("Phase '" + spec.name() + "' returned null; return PhaseResult.done()");
+                }
+            } catch (Throwable e) {
+                error = e;
+            }
+            ctx.finish(result, error);
+            synchronized (monitor) {
+                monitor.notifyAll();
+            }
+        }, "pipeline-" + pipeline.name() + "-" + spec.name() + "-" + ctx.attempt());
+        thread.setDaemon(true);
+        thread.start();
+
+        long deadline = System.nanoTime() + spec.timeout().toNanos();
+        boolean timedOut = false;
+        synchronized (monitor) {
+            while (!ctx.isFinished() && stopOutcome == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    timedOut = true;
+                    break;
+                }
+                waitOnMonitor(left);
+            }
+        }
+        if (ctx.isFinished()) {
+            return ctx.error() == null ? AttemptEnd.OK : AttemptEnd.FAILED;
+        }
+        ctx.requestStop();
+        if (timedOut) {
+            log.warn("Phase '{}' of run {} exceeded its timeout of {}; asking it to stop", spec.name(), runId,
+                    human(spec.timeout()));
+        }
+        if (!awaitFinished(ctx)) {
+            log.warn("Phase '{}' of run {} did not stop within {}; interrupting it", spec.name(), runId,
+                    human(settings.cancelGrace()));
+            thread.interrupt();
+            if (!awaitFinished(ctx)) {
+                log.error("Phase '{}' of run {} ignored cancellation and interrupt for {}; giving up on thread {}",
+                        spec.name(), runId, human(settings.cancelGrace().multipliedBy(2)), thread.getName());
+            }
+        }
+        return timedOut ? AttemptEnd.TIMED_OUT : AttemptEnd.STOPPED;
+    }
+
+    private boolean awaitFinished(AttemptContext ctx) {
+        long deadline = System.nanoTime() + settings.cancelGrace().toNanos();
+        synchronized (monitor) {
+            while (!ctx.isFinished()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                waitOnMonitor(left);
+            }
+        }
+        return true;
+    }
+
+    /** @return {@code true} when the whole duration passed, {@code false} when the run was asked to stop */
+    private boolean sleepUnlessStopped(Duration duration) {
+        long deadline = System.nanoTime() + duration.toNanos();
+        synchronized (monitor) {
+            while (stopOutcome == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return true;
+                }
+                waitOnMonitor(left);
+            }
+        }
+        return false;
+    }
+
+    /** Waits on the monitor (held by the caller); an interrupt of the caller cancels the run. */
+    private void waitOnMonitor(long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.timedWait(monitor, nanos);
+        } catch (InterruptedException e) {
+            callerInterrupted = true;
+            cancel(RunOutcome.CANCELLED, "the thread running runOnce was interrupted");
+        }
+    }
+
+    private RunReport finish(Lease lease, List<PhaseReport> reports, RunOutcome outcome, RunError error,
+                             String skipReason, int lastStarted) {
+        StatusTracker t = tracker;
+        if (t != null) {
+            t.stop();
+        }
+        Instant finishedAt = settings.clock().instant();
+        if (finishedAt.isBefore(startedAt)) {
+            finishedAt = startedAt;
+        }
+        RunReport report = new RunReport(runId, pipeline.name(), trigger, mode, outcome, settings.nodeId(),
+                fencingToken, startedAt, finishedAt, reports, error, null, skipReason);
+        if (t != null) {
+            PipelineStatus last = t.finished(outcome, lastStarted, error, finalMessage(report), finishedAt);
+            if (outcome == RunOutcome.LEASE_LOST) {
+                publishIfStillOurs(t, last);
+            } else {
+                t.publish(last);
+            }
+        }
+        try {
+            settings.history().record(report);
+        } catch (RuntimeException e) {
+            log.error("Could not record run {} of '{}' in the run history", runId, pipeline.name(), e);
+        }
+        try {
+            lease.release();
+        } catch (RuntimeException e) {
+            log.warn("Could not release the lease of '{}' (it expires after {}): {}", pipeline.name(),
+                    human(settings.leaseTtl()), e.getMessage());
+        }
+        listeners.runFinished(report);
+        workDir.delete();
+        log.info("Run {} of '{}' finished: {} in {}{}", runId, pipeline.name(), outcome.wireName(),
+                human(report.duration()), error == null ? "" : " (" + error.type() + ": " + error.message() + ")");
+        if (callerInterrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return report;
+    }
+
+    /** After a lost lease only a document that is still this run's own may be replaced. */
+    private void publishIfStillOurs(StatusTracker t, PipelineStatus last) {
+        try {
+            Optional<PipelineStatus> stored = settings.backend().readStatus(pipeline.name());
+            if (stored.isPresent() && !runId.equals(stored.get().runId())) {
+                log.info("Not writing the final status of run {}: run {} has taken over '{}'", runId,
+                        stored.get().runId(), pipeline.name());
+                return;
+            }
+        } catch (RuntimeException e) {
+            log.debug("Could not read status of '{}' before the final write", pipeline.name(), e);
+        }
+        t.publish(last);
+    }
+
+    private String finalMessage(RunReport report) {
+        return switch (report.outcome()) {
+            case SUCCEEDED -> "Completed " + report.phases().size() + " phase" + (report.phases().size() == 1 ? "" : "s")
+                    + " in " + human(report.duration());
+            case SKIPPED -> report.skipReason();
+            default -> report.error() == null ? report.outcome().wireName() : report.error().message();
+        };
+    }
+
+    static String human(Duration d) {
+        long ms = d.toMillis();
+        if (ms < 1000) {
+            return ms + " ms";
+        }
+        if (ms < 60_000) {
+            return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+        }
+        long s = ms / 1000;
+        return s >= 3600 ? (s / 3600) + " h " + (s % 3600 / 60) + " min" : (s / 60) + " min " + (s % 60) + " s";
+    }
+}
