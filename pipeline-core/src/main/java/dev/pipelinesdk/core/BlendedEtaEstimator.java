@@ -33,8 +33,9 @@ final class BlendedEtaEstimator implements EtaEstimator {
         Long byRate = null;
         double fraction = 0;
         if (progress != null && progress.total() > 0 && progress.done() > 0) {
-            fraction = Math.min(1.0, (double) progress.done() / progress.total());
-            byRate = (long) (elapsed * (1 - fraction) / fraction);
+            long done = Math.min(progress.done(), progress.total());
+            fraction = (double) done / progress.total();
+            byRate = Math.round((double) elapsed * (progress.total() - done) / done);
         }
         Long byHistory = null;
         if (typical != null && typical.toMillis() > elapsed) {
