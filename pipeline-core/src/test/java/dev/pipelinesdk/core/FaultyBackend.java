@@ -24,6 +24,8 @@ final class FaultyBackend extends AbstractStateBackend {
     volatile boolean publishThrows;
     volatile boolean unreachable;
     final AtomicInteger renewCalls = new AtomicInteger();
+    final AtomicInteger publishAttempts = new AtomicInteger();
+    final AtomicInteger statusReads = new AtomicInteger();
     final List<PipelineStatus> published = new CopyOnWriteArrayList<>();
 
     FaultyBackend() {
@@ -69,6 +71,7 @@ final class FaultyBackend extends AbstractStateBackend {
 
     @Override
     protected void writeStatus(String pipeline, byte[] json) {
+        publishAttempts.incrementAndGet();
         check();
         if (publishThrows) {
             throw new StateBackendException("publish failed: connection reset");
@@ -79,6 +82,7 @@ final class FaultyBackend extends AbstractStateBackend {
 
     @Override
     protected byte[] readStatusBytes(String pipeline) {
+        statusReads.incrementAndGet();
         check();
         return inner.readStatusBytes(pipeline);
     }

@@ -124,6 +124,43 @@ class RunnerRecoveryTest {
         assertThat(history.find(report.runId())).isPresent();
     }
 
+    /** A pipeline whose phase makes every later publish fail, as a store going down mid-run does. */
+    private Pipeline storeGoesDownDuringTheRun() {
+        return Pipeline.builder("stops").phase(Phase.of("import", ctx -> backend.publishThrows = true)).build();
+    }
+
+    @Test
+    void runOnce_finalStatusCouldNotBePublished_isPublishedOnceTheStoreIsBack() {
+        RunReport report = runner.runOnce(storeGoesDownDuringTheRun());
+        assertThat(report.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+        assertThat(backend.inner.readStatus("stops").orElseThrow().state()).isEqualTo(RunState.RUNNING);
+
+        backend.publishThrows = false;
+
+        Await.until(() -> backend.inner.readStatus("stops").orElseThrow().state() == RunState.SUCCEEDED,
+                "the final status to be published by a retry");
+        assertThat(backend.inner.readStatus("stops").orElseThrow().runId()).isEqualTo(report.runId());
+    }
+
+    @Test
+    void runOnce_finalStatusRetry_neverReplacesTheStatusOfALaterRun() {
+        PipelineStatus later = PipelineStatus.builder("stops").runId("later-run").state(RunState.RUNNING)
+                .trigger(Trigger.SCHEDULED).mode(RunMode.full()).build();
+        Pipeline p = Pipeline.builder("stops").phase(Phase.of("import", ctx -> {
+            backend.publishThrows = true;
+            backend.inner.publishStatus(later); // the store lost our lease and another run started
+        })).build();
+        runner.runOnce(p);
+        int reads = backend.statusReads.get();
+        int attempts = backend.publishAttempts.get();
+
+        backend.publishThrows = false;
+
+        Await.until(() -> backend.statusReads.get() > reads, "a retry to look at the stored status");
+        assertThat(backend.inner.readStatus("stops")).contains(later);
+        assertThat(backend.publishAttempts.get()).as("no write after seeing the later run").isEqualTo(attempts);
+    }
+
     @Test
     void runOnce_backendUnreachable_throwsClearErrorAndRunsNothing() {
         backend.unreachable = true;

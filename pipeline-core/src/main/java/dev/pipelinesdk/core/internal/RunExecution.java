@@ -463,11 +463,7 @@ public final class RunExecution {
                 fencingToken, startedAt, finishedAt, reports, error, null, skipReason);
         if (t != null) {
             PipelineStatus last = t.finished(outcome, lastStarted, error, finalMessage(report), finishedAt);
-            if (outcome == RunOutcome.LEASE_LOST) {
-                publishIfStillOurs(t, last);
-            } else {
-                t.publish(last);
-            }
+            t.publishFinal(last, outcome == RunOutcome.LEASE_LOST);
         }
         try {
             settings.history().record(report);
@@ -488,21 +484,6 @@ public final class RunExecution {
             Thread.currentThread().interrupt();
         }
         return report;
-    }
-
-    /** After a lost lease only a document that is still this run's own may be replaced. */
-    private void publishIfStillOurs(StatusTracker t, PipelineStatus last) {
-        try {
-            Optional<PipelineStatus> stored = settings.backend().readStatus(pipeline.name());
-            if (stored.isPresent() && !runId.equals(stored.get().runId())) {
-                log.info("Not writing the final status of run {}: run {} has taken over '{}'", runId,
-                        stored.get().runId(), pipeline.name());
-                return;
-            }
-        } catch (RuntimeException e) {
-            log.debug("Could not read status of '{}' before the final write", pipeline.name(), e);
-        }
-        t.publish(last);
     }
 
     private String finalMessage(RunReport report) {

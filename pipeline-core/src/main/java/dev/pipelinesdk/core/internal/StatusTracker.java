@@ -5,12 +5,15 @@ import dev.pipelinesdk.api.Progress;
 import dev.pipelinesdk.api.RunError;
 import dev.pipelinesdk.api.RunOutcome;
 import dev.pipelinesdk.api.RunState;
+import dev.pipelinesdk.api.StateCorruptedException;
 import dev.pipelinesdk.core.EtaEstimator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -28,6 +31,11 @@ final class StatusTracker {
     private record Snapshot(int phaseIndex, AttemptContext attempt, Progress progress, String message) {
     }
 
+    /** How long a final status that could not be published is retried. */
+    static final Duration FINAL_RETRY_WINDOW = Duration.ofMinutes(10);
+    private static final long MIN_FINAL_RETRY_NANOS = Duration.ofMillis(100).toNanos();
+    private static final long MAX_FINAL_RETRY_NANOS = Duration.ofSeconds(30).toNanos();
+
     private final RunSettings settings;
     private final RunExecution run;
     private final Instant lastSuccessAt;
@@ -41,7 +49,7 @@ final class StatusTracker {
     private volatile boolean stopped;
     private Snapshot lastPublished;
     private long lastPublishNanos;
-    private boolean failing;
+    private volatile boolean failing;
     private ScheduledFuture<?> ticker;
 
     StatusTracker(RunSettings settings, RunExecution run, PipelineStatus previous, Map<String, Duration> typical) {
@@ -145,6 +153,58 @@ final class StatusTracker {
             b.phase(run.phases().get(lastPhase)).phaseIndex(lastPhase + 1).phaseStartedAt(phaseStartedAt);
         }
         return b.build();
+    }
+
+    /**
+     * Publishes a finished run's document. When the store cannot be reached, retries in the
+     * background with growing delays (up to {@link #FINAL_RETRY_WINDOW}) so that the document does
+     * not keep saying {@code running} once the store is back. A retry, and with
+     * {@code onlyIfStillOurs} the first attempt too, never replaces the document of another run.
+     *
+     * @param onlyIfStillOurs check first that the stored document is still this run's (after a
+     *                        lost lease another run may have taken over)
+     */
+    void publishFinal(PipelineStatus status, boolean onlyIfStillOurs) {
+        long firstDelay = Math.max(settings.publishInterval().toNanos(), MIN_FINAL_RETRY_NANOS);
+        long giveUpAt = System.nanoTime() + FINAL_RETRY_WINDOW.toNanos();
+        if (onlyIfStillOurs) {
+            publishFinalIfStillOurs(status, firstDelay, giveUpAt);
+        } else if (!publish(status)) {
+            scheduleFinalRetry(status, firstDelay, giveUpAt);
+        }
+    }
+
+    private void scheduleFinalRetry(PipelineStatus status, long delayNanos, long giveUpAt) {
+        if (System.nanoTime() + delayNanos > giveUpAt) {
+            log.warn("Gave up publishing the final status of run {} of '{}' to {} after {}", run.runId(),
+                    status.pipeline(), settings.backend().description(), FINAL_RETRY_WINDOW);
+            return;
+        }
+        try {
+            settings.publishTimer().schedule(() -> publishFinalIfStillOurs(status, delayNanos, giveUpAt), delayNanos,
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("Runner closed; final status of run {} not retried", run.runId());
+        }
+    }
+
+    private void publishFinalIfStillOurs(PipelineStatus status, long lastDelayNanos, long giveUpAt) {
+        try {
+            Optional<PipelineStatus> stored = settings.backend().readStatus(status.pipeline());
+            if (stored.isPresent() && !status.runId().equals(stored.get().runId())) {
+                log.info("Not writing the final status of run {}: run {} of '{}' has taken over",
+                        run.runId(), stored.get().runId(), status.pipeline());
+                return;
+            }
+        } catch (StateCorruptedException e) {
+            log.debug("Stored status of '{}' is unreadable; the final status replaces it", status.pipeline());
+        } catch (RuntimeException e) {
+            scheduleFinalRetry(status, Math.min(lastDelayNanos * 2, MAX_FINAL_RETRY_NANOS), giveUpAt);
+            return;
+        }
+        if (!publish(status)) {
+            scheduleFinalRetry(status, Math.min(lastDelayNanos * 2, MAX_FINAL_RETRY_NANOS), giveUpAt);
+        }
     }
 
     /** Publishes a document, logging a failure once until publishing works again. */
