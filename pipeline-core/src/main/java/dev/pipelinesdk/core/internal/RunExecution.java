@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -378,21 +379,11 @@ public final class RunExecution {
         thread.setDaemon(true);
         thread.start();
 
-        long deadline = System.nanoTime() + spec.timeout().toNanos();
-        boolean timedOut = false;
-        synchronized (monitor) {
-            while (!ctx.isFinished() && stopOutcome == null) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    timedOut = true;
-                    break;
-                }
-                waitOnMonitor(left);
-            }
-        }
+        boolean endedInTime = awaitOnMonitor(() -> ctx.isFinished() || stopOutcome != null, spec.timeout());
         if (ctx.isFinished()) {
             return ctx.error() == null ? AttemptEnd.OK : AttemptEnd.FAILED;
         }
+        boolean timedOut = !endedInTime;
         ctx.requestStop();
         if (timedOut) {
             log.warn("Phase '{}' of run {} exceeded its timeout of {}; asking it to stop", spec.name(), runId,
@@ -411,32 +402,32 @@ public final class RunExecution {
     }
 
     private boolean awaitFinished(AttemptContext ctx) {
-        long deadline = System.nanoTime() + settings.cancelGrace().toNanos();
+        return awaitOnMonitor(ctx::isFinished, settings.cancelGrace());
+    }
+
+    /** @return {@code true} when the whole duration passed, {@code false} when the run was asked to stop */
+    private boolean sleepUnlessStopped(Duration duration) {
+        return !awaitOnMonitor(() -> stopOutcome != null, duration);
+    }
+
+    /**
+     * Waits until the condition holds (it is re-checked whenever the monitor is notified: a phase
+     * ended, the run was asked to stop) or the time is up.
+     *
+     * @return whether the condition holds
+     */
+    private boolean awaitOnMonitor(BooleanSupplier condition, Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
         synchronized (monitor) {
-            while (!ctx.isFinished()) {
+            while (!condition.getAsBoolean()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
                 waitOnMonitor(left);
             }
+            return true;
         }
-        return true;
-    }
-
-    /** @return {@code true} when the whole duration passed, {@code false} when the run was asked to stop */
-    private boolean sleepUnlessStopped(Duration duration) {
-        long deadline = System.nanoTime() + duration.toNanos();
-        synchronized (monitor) {
-            while (stopOutcome == null) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return true;
-                }
-                waitOnMonitor(left);
-            }
-        }
-        return false;
     }
 
     /** Waits on the monitor (held by the caller); an interrupt of the caller cancels the run. */
