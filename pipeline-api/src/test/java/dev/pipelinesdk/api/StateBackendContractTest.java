@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import dev.pipelinesdk.api.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,7 +38,6 @@ public abstract class StateBackendContractTest {
     protected static final Duration LONG_TTL = Duration.ofMinutes(5);
     /** Short enough to await its expiry. */
     protected static final Duration SHORT_TTL = Duration.ofMillis(300);
-    private static final Duration WAIT_BOUND = Duration.ofSeconds(20);
 
     private final List<StateBackend> opened = new ArrayList<>();
     private StateBackend first;
@@ -193,13 +192,8 @@ public abstract class StateBackendContractTest {
     @Test
     void expiredLeaseCannotBeRenewedEvenWithoutTakeover() throws Exception {
         Lease a = backend().tryAcquire("stops", "owner-a", SHORT_TTL).orElseThrow();
-        awaitCondition(() -> {
-            try {
-                return backend().currentHolder("stops").isEmpty();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "lease to expire");
+        StateBackend b = backend();
+        Await.until(() -> b.currentHolder("stops").isEmpty(), "lease to expire");
         assertThat(a.renew()).isFalse();
         assertThat(backend().tryAcquire("stops", "owner-b", LONG_TTL)).isPresent();
     }
@@ -385,13 +379,8 @@ public abstract class StateBackendContractTest {
         backend().putExport("stops", ExportRecord.started("short", now, now.plusMillis(300)));
         backend().putExport("stops", ExportRecord.started("long", now, now.plus(Duration.ofHours(1))));
 
-        awaitCondition(() -> {
-            try {
-                return backend().readExport("stops", "short").isEmpty();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "export record to expire");
+        StateBackend b = backend();
+        Await.until(() -> b.readExport("stops", "short").isEmpty(), "export record to expire");
 
         assertThat(Instant.now()).isAfterOrEqualTo(now.plusMillis(300));
         assertThat(backend().listExports("stops")).extracting(ExportRecord::id).containsExactly("long");
@@ -414,27 +403,16 @@ public abstract class StateBackendContractTest {
     /** Tries to acquire until granted, within a bound. */
     protected static Lease awaitAcquire(StateBackend backend, String pipeline, String owner, Duration ttl)
             throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT_BOUND.toNanos();
+        long deadline = System.nanoTime() + Await.BOUND.toNanos();
         while (true) {
             Optional<Lease> lease = backend.tryAcquire(pipeline, owner, ttl);
             if (lease.isPresent()) {
                 return lease.get();
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(owner + " could not acquire " + pipeline + " within " + WAIT_BOUND);
+                throw new AssertionError(owner + " could not acquire " + pipeline + " within " + Await.BOUND);
             }
             Thread.sleep(2);
-        }
-    }
-
-    /** Waits until the condition holds, within a bound. */
-    protected static void awaitCondition(Supplier<Boolean> condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT_BOUND.toNanos();
-        while (!condition.get()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + WAIT_BOUND + " waiting for " + what);
-            }
-            Thread.sleep(10);
         }
     }
 }

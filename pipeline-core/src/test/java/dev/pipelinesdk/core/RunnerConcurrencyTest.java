@@ -2,6 +2,7 @@ package dev.pipelinesdk.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pipelinesdk.api.testing.Await;
 import dev.pipelinesdk.api.Phase;
 import dev.pipelinesdk.api.PipelineStatus;
 import dev.pipelinesdk.api.RunOutcome;

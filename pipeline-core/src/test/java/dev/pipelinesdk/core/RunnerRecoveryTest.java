@@ -3,6 +3,7 @@ package dev.pipelinesdk.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pipelinesdk.api.testing.Await;
 import dev.pipelinesdk.api.Phase;
 import dev.pipelinesdk.api.PipelineStatus;
 import dev.pipelinesdk.api.RunMode;

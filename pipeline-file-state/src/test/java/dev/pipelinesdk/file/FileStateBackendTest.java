@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pipelinesdk.api.testing.MutableClock;
 import dev.pipelinesdk.api.ExportRecord;
 import dev.pipelinesdk.api.Lease;
 import dev.pipelinesdk.api.PipelineStatus;
