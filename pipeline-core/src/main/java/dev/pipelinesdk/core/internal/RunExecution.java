@@ -191,7 +191,7 @@ public final class RunExecution {
         int lastStarted = -1;
         try {
             PipelineStatus previous = readPrevious();
-            recordIfAbandoned(previous);
+            AbandonedRuns.recordIfAbandoned(previous, runId, settings, listeners);
             tracker = new StatusTracker(settings, this, previous, typicalDurations());
             if (stopOutcome == RunOutcome.LEASE_LOST) {
                 tracker.stop();
@@ -254,36 +254,6 @@ public final class RunExecution {
             log.warn("Could not read typical phase durations of '{}' (ETA from live progress only): {}",
                     pipeline.name(), e.getMessage());
             return Map.of();
-        }
-    }
-
-    /** A document still saying {@code running} while we hold the lease means its run's process died. */
-    private void recordIfAbandoned(PipelineStatus previous) {
-        if (previous == null || previous.state() != dev.pipelinesdk.api.RunState.RUNNING
-                || previous.runId() == null || previous.runId().equals(runId)) {
-            return;
-        }
-        try {
-            if (settings.history().find(previous.runId()).isPresent()) {
-                return;
-            }
-            Instant now = settings.clock().instant();
-            Instant lastSign = previous.updatedAt() != null ? previous.updatedAt() : now;
-            Instant started = previous.startedAt() != null ? previous.startedAt() : lastSign;
-            if (lastSign.isBefore(started)) {
-                lastSign = started;
-            }
-            String where = previous.phase() == null ? "" : " in phase '" + previous.phase() + "'";
-            RunReport abandoned = new RunReport(previous.runId(), pipeline.name(), previous.trigger(), previous.mode(),
-                    RunOutcome.ABANDONED, null, 0, started, lastSign, List.of(),
-                    new RunError(previous.phase(), "Abandoned", "Run stopped reporting at " + lastSign + where
-                            + " and no longer holds the lease; its process probably died"), null, null);
-            log.warn("Run {} of '{}' was abandoned{} (last update {}); recording it", previous.runId(),
-                    pipeline.name(), where, lastSign);
-            settings.history().record(abandoned);
-            listeners.runAbandoned(abandoned);
-        } catch (RuntimeException e) {
-            log.warn("Could not record abandoned run {} of '{}': {}", previous.runId(), pipeline.name(), e.getMessage());
         }
     }
 
