@@ -5,9 +5,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a running phase sees of its run. One context serves all phases of a run; it is safe to
- * call from threads the phase starts. Progress, message and counter updates are cheap in-memory
- * writes: the runner publishes them to the state backend at most every ~250 ms, so calling
+ * What a running phase sees of its run. Each attempt of a phase gets its own context (a retry
+ * starts with no progress, message or counters); values put with {@link #put(ContextKey, Object)}
+ * belong to the run and are shared by all its phases. A context is safe to call from threads the
+ * phase starts. Progress, message and counter updates are cheap in-memory writes: the runner
+ * publishes them to the state backend at most every ~250 ms, so calling
  * {@link #progress(long, long)} once per record is fine.
  */
 public interface PhaseContext {
@@ -48,8 +50,8 @@ public interface PhaseContext {
     void message(String message);
 
     /**
-     * Adds to a named counter of the current phase (rows read, rows written, ...). Counters appear in
-     * the run report and the run history.
+     * Adds to a named counter of the current attempt (rows read, rows written, ...). The counters of
+     * a phase's last attempt appear in the run report and the run history.
      *
      * @param name  counter name
      * @param delta amount to add

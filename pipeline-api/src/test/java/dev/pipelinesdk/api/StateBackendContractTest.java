@@ -153,19 +153,30 @@ public abstract class StateBackendContractTest {
     @Test
     void renewKeepsTheLeaseBeyondItsOriginalTtl() throws Exception {
         Duration ttl = Duration.ofSeconds(1);
+        long lastRenewStart = System.nanoTime();
         Lease a = backend().tryAcquire("stops", "owner-a", ttl).orElseThrow();
         StateBackend other = open();
         long start = System.nanoTime();
 
         int renewals = 0;
         while (Duration.ofNanos(System.nanoTime() - start).compareTo(ttl.multipliedBy(2)) < 0) {
-            assertThat(a.renew()).as("renewal %d", renewals).isTrue();
+            long callStart = System.nanoTime();
+            boolean renewed = a.renew();
             long renewedAt = System.nanoTime();
+            if (!renewed) {
+                // only legitimate when this machine stalled for a whole TTL since the last renewal began
+                assertThat(Duration.ofNanos(renewedAt - lastRenewStart))
+                        .as("renewal %d refused although the lease was renewed less than its TTL before", renewals)
+                        .isGreaterThanOrEqualTo(ttl);
+                return;
+            }
+            lastRenewStart = callStart;
             Optional<Lease> stolen = other.tryAcquire("stops", "owner-b", LONG_TTL);
             if (stolen.isPresent()) {
                 assertThat(Duration.ofNanos(System.nanoTime() - renewedAt))
                         .as("a renewed lease was granted to another owner within its TTL")
                         .isGreaterThanOrEqualTo(ttl);
+                return;
             }
             renewals++;
             Thread.sleep(200);
@@ -376,13 +387,14 @@ public abstract class StateBackendContractTest {
     @Test
     void exportRecordsExpire() throws Exception {
         Instant now = Instant.now();
-        backend().putExport("stops", ExportRecord.started("short", now, now.plusMillis(300)));
+        ExportRecord shortLived = ExportRecord.started("short", now, now.plusMillis(300));
+        backend().putExport("stops", shortLived);
         backend().putExport("stops", ExportRecord.started("long", now, now.plus(Duration.ofHours(1))));
 
         StateBackend b = backend();
         Await.until(() -> b.readExport("stops", "short").isEmpty(), "export record to expire");
 
-        assertThat(Instant.now()).isAfterOrEqualTo(now.plusMillis(300));
+        assertThat(Instant.now()).as("not expired before its time").isAfterOrEqualTo(shortLived.expiresAt());
         assertThat(backend().listExports("stops")).extracting(ExportRecord::id).containsExactly("long");
     }
 

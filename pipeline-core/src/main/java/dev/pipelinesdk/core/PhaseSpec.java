@@ -18,8 +18,9 @@ public record PhaseSpec(Phase phase, Duration timeout, RetryPolicy retry) {
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(retry, "retry");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("Timeout of phase '" + phase.name() + "' must be > 0, was " + timeout);
+        if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(PipelineRunner.MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("Timeout of phase '" + phase.name() + "' must be > 0 and at most "
+                    + PipelineRunner.MAX_DURATION.toDays() + " days, was " + timeout);
         }
     }
 

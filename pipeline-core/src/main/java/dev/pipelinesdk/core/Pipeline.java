@@ -92,8 +92,9 @@ public final class Pipeline {
         /** @param timeout timeout for phases added without one (> 0; default 1 h) @return this */
         public Builder defaultTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("defaultTimeout must be > 0, was " + timeout);
+            if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(PipelineRunner.MAX_DURATION) > 0) {
+                throw new IllegalArgumentException("defaultTimeout must be > 0 and at most "
+                        + PipelineRunner.MAX_DURATION.toDays() + " days, was " + timeout);
             }
             this.defaultTimeout = timeout;
             return this;
@@ -132,6 +133,9 @@ public final class Pipeline {
         private Builder add(Phase phase, Duration timeout, RetryPolicy retry) {
             Objects.requireNonNull(phase, "phase");
             Names.requirePhase(phase.name());
+            if (timeout != null) {
+                new PhaseSpec(phase, timeout, RetryPolicy.none()); // rejects a bad timeout here, not at build()
+            }
             entries.add(new Entry(phase, timeout, retry));
             return this;
         }

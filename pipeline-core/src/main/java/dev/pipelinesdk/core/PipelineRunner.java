@@ -21,8 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -47,24 +49,34 @@ public final class PipelineRunner implements AutoCloseable {
     private static final DateTimeFormatter RUN_ID_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
+    /** The longest lease TTL, phase timeout and grace period accepted. */
+    public static final Duration MAX_DURATION = Duration.ofDays(30);
+
     private final RunSettings settings;
     private final Map<String, RunExecution> active = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    private final Object lifecycle = new Object();
+    private boolean closed; // guarded by lifecycle
 
     private PipelineRunner(Builder b) {
         this.settings = new RunSettings(b.backend, b.history, b.eta, List.copyOf(b.listeners), b.clock, b.leaseTtl,
                 b.publishInterval, b.heartbeat, b.cancelGrace, b.workRoot.toAbsolutePath(), b.nodeId,
-                timer("pipeline-lease-renewal"), timer("pipeline-status-publisher"));
+                timer("pipeline-lease-timer"), Executors.newCachedThreadPool(daemon("pipeline-lease-renewal")),
+                timer("pipeline-status-publisher"));
     }
 
-    private static ScheduledExecutorService timer(String name) {
+    private static ThreadFactory daemon(String name) {
         AtomicInteger n = new AtomicInteger();
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+        return r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
-        });
+        };
+    }
+
+    private static ScheduledExecutorService timer(String name) {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon(name));
         timer.setRemoveOnCancelPolicy(true);
+        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         return timer;
     }
 
@@ -102,15 +114,22 @@ public final class PipelineRunner implements AutoCloseable {
      */
     public RunReport runOnce(Pipeline pipeline, Trigger trigger, RunMode mode) {
         Objects.requireNonNull(pipeline, "pipeline");
-        if (closed) {
-            throw new IllegalStateException("PipelineRunner is closed");
-        }
         RunExecution run = new RunExecution(settings, pipeline, trigger, mode, newRunId());
-        active.put(run.runId(), run);
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("PipelineRunner is closed");
+            }
+            active.put(run.runId(), run);
+        }
         try {
             return run.run();
         } finally {
-            active.remove(run.runId());
+            synchronized (lifecycle) {
+                active.remove(run.runId());
+                if (closed && active.isEmpty()) {
+                    stopThreads();
+                }
+            }
         }
     }
 
@@ -145,15 +164,23 @@ public final class PipelineRunner implements AutoCloseable {
     }
 
     /**
-     * Cancels the runs in progress, waits for them to end (at most twice the cancel grace period
-     * plus one second), then stops the runner's timer threads. Does not close the state backend.
+     * Refuses new runs, cancels the runs in progress and waits for them to end (at most twice the
+     * cancel grace period plus one second). The runner's threads stop once the last run has ended,
+     * so a run that is still stopping keeps its lease renewed until then. Does not close the state
+     * backend.
      */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (active.isEmpty()) {
+                stopThreads();
+                return;
+            }
         }
-        closed = true;
         active.values().forEach(run -> run.cancel(RunOutcome.CANCELLED, "the runner is shutting down"));
         long deadline = System.nanoTime() + settings.cancelGrace().multipliedBy(2).plusSeconds(1).toNanos();
         while (!active.isEmpty() && System.nanoTime() < deadline) {
@@ -164,8 +191,13 @@ public final class PipelineRunner implements AutoCloseable {
                 break;
             }
         }
-        settings.leaseTimer().shutdownNow();
-        settings.publishTimer().shutdownNow();
+    }
+
+    /** Stops the timers and the renewal pool without interrupting a call in progress. */
+    private void stopThreads() {
+        settings.leaseTimer().shutdown();
+        settings.renewals().shutdown();
+        settings.publishTimer().shutdown();
     }
 
     private String newRunId() {
@@ -200,7 +232,8 @@ public final class PipelineRunner implements AutoCloseable {
         private Duration publishInterval = Duration.ofMillis(250);
         private Duration heartbeat = Duration.ofSeconds(5);
         private Duration cancelGrace = Duration.ofSeconds(5);
-        private Path workRoot = Path.of(System.getProperty("java.io.tmpdir"), "pipeline-sdk-work");
+        private Path workRoot = Path.of(System.getProperty("java.io.tmpdir"),
+                "pipeline-sdk-work-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_"));
         private String nodeId = defaultNodeId();
 
         private Builder(StateBackend backend) {
@@ -238,7 +271,7 @@ public final class PipelineRunner implements AutoCloseable {
          * @return this
          */
         public Builder leaseTtl(Duration ttl) {
-            this.leaseTtl = atLeast("leaseTtl", ttl, Duration.ofMillis(100));
+            this.leaseTtl = within("leaseTtl", ttl, Duration.ofMillis(100));
             return this;
         }
 
@@ -247,7 +280,7 @@ public final class PipelineRunner implements AutoCloseable {
          * @return this
          */
         public Builder publishInterval(Duration interval) {
-            this.publishInterval = atLeast("publishInterval", interval, Duration.ofMillis(10));
+            this.publishInterval = within("publishInterval", interval, Duration.ofMillis(10));
             return this;
         }
 
@@ -257,7 +290,7 @@ public final class PipelineRunner implements AutoCloseable {
          * @return this
          */
         public Builder heartbeat(Duration heartbeat) {
-            this.heartbeat = atLeast("heartbeat", heartbeat, Duration.ofMillis(10));
+            this.heartbeat = within("heartbeat", heartbeat, Duration.ofMillis(10));
             return this;
         }
 
@@ -268,11 +301,15 @@ public final class PipelineRunner implements AutoCloseable {
          * @return this
          */
         public Builder cancelGrace(Duration grace) {
-            this.cancelGrace = atLeast("cancelGrace", grace, Duration.ofMillis(1));
+            this.cancelGrace = within("cancelGrace", grace, Duration.ofMillis(1));
             return this;
         }
 
-        /** @param root where per-run working directories are made (default: the temp dir) @return this */
+        /**
+         * @param root where per-run working directories are made (default: {@code pipeline-sdk-work-<user>}
+         *             in the temp dir)
+         * @return this
+         */
         public Builder workDirectory(Path root) {
             this.workRoot = Objects.requireNonNull(root, "root");
             return this;
@@ -287,10 +324,11 @@ public final class PipelineRunner implements AutoCloseable {
             return this;
         }
 
-        private static Duration atLeast(String what, Duration value, Duration min) {
+        private static Duration within(String what, Duration value, Duration min) {
             Objects.requireNonNull(value, what);
-            if (value.compareTo(min) < 0) {
-                throw new IllegalArgumentException(what + " must be at least " + min.toMillis() + " ms, was " + value);
+            if (value.compareTo(min) < 0 || value.compareTo(MAX_DURATION) > 0) {
+                throw new IllegalArgumentException(what + " must be between " + min.toMillis() + " ms and "
+                        + MAX_DURATION.toDays() + " days, was " + value);
             }
             return value;
         }

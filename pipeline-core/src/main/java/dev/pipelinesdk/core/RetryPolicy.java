@@ -16,6 +16,9 @@ import java.util.Objects;
  */
 public final class RetryPolicy {
 
+    /** The longest wait between two attempts accepted. */
+    public static final Duration MAX_BACKOFF = Duration.ofHours(24);
+
     private static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, 1.0, Duration.ZERO, List.of(Exception.class));
 
     private final int maxAttempts;
@@ -108,8 +111,9 @@ public final class RetryPolicy {
          */
         public Builder backoff(Duration initial, double multiplier) {
             Objects.requireNonNull(initial, "initial");
-            if (initial.isNegative()) {
-                throw new IllegalArgumentException("backoff must be >= 0, was " + initial);
+            if (initial.isNegative() || initial.compareTo(MAX_BACKOFF) > 0) {
+                throw new IllegalArgumentException("backoff must be between 0 and " + MAX_BACKOFF.toHours()
+                        + " hours, was " + initial);
             }
             if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
                 throw new IllegalArgumentException("backoff multiplier must be a finite number >= 1, was " + multiplier);
@@ -122,8 +126,9 @@ public final class RetryPolicy {
         /** @param max the longest wait between attempts (≥ 0) @return this */
         public Builder maxBackoff(Duration max) {
             Objects.requireNonNull(max, "max");
-            if (max.isNegative()) {
-                throw new IllegalArgumentException("maxBackoff must be >= 0, was " + max);
+            if (max.isNegative() || max.compareTo(MAX_BACKOFF) > 0) {
+                throw new IllegalArgumentException("maxBackoff must be between 0 and " + MAX_BACKOFF.toHours()
+                        + " hours, was " + max);
             }
             this.maxBackoff = max;
             return this;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -23,6 +24,12 @@ final class FaultyBackend extends AbstractStateBackend {
     volatile boolean renewRefused;
     volatile boolean publishThrows;
     volatile boolean unreachable;
+    /** When set, renewals wait for it: a store call that neither answers nor fails. */
+    volatile CountDownLatch renewBlocks;
+    /** Runs once, just before the next acquisition. */
+    volatile Runnable beforeAcquire;
+    /** How many of the next status reads fail. */
+    final AtomicInteger readFailures = new AtomicInteger();
     final AtomicInteger renewCalls = new AtomicInteger();
     final AtomicInteger publishAttempts = new AtomicInteger();
     final AtomicInteger statusReads = new AtomicInteger();
@@ -40,6 +47,11 @@ final class FaultyBackend extends AbstractStateBackend {
 
     @Override
     protected OptionalLong acquireLease(String pipeline, String owner, Duration ttl) {
+        Runnable hook = beforeAcquire;
+        if (hook != null) {
+            beforeAcquire = null;
+            hook.run();
+        }
         check();
         return inner.acquireLease(pipeline, owner, ttl);
     }
@@ -47,6 +59,14 @@ final class FaultyBackend extends AbstractStateBackend {
     @Override
     protected boolean renewLease(String pipeline, String owner, long token, Duration ttl) {
         renewCalls.incrementAndGet();
+        CountDownLatch block = renewBlocks;
+        if (block != null) {
+            try {
+                block.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         check();
         if (renewThrows) {
             throw new StateBackendException("renewal failed: connection reset");
@@ -84,6 +104,9 @@ final class FaultyBackend extends AbstractStateBackend {
     protected byte[] readStatusBytes(String pipeline) {
         statusReads.incrementAndGet();
         check();
+        if (readFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new StateBackendException("read of test store timed out");
+        }
         return inner.readStatusBytes(pipeline);
     }
 

@@ -3,6 +3,7 @@ package dev.pipelinesdk.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pipelinesdk.api.testing.Await;
+import dev.pipelinesdk.api.testing.MutableClock;
 import dev.pipelinesdk.api.Phase;
 import dev.pipelinesdk.api.PipelineStatus;
 import dev.pipelinesdk.api.RunOutcome;
@@ -153,32 +154,41 @@ class RunnerConcurrencyTest {
 
     @Test
     void status_idlePhase_refreshedByHeartbeatOnly() throws Exception {
+        Duration heartbeat = Duration.ofMillis(100);
         runner = PipelineRunner.builder(backend).publishInterval(Duration.ofMillis(10))
-                .heartbeat(Duration.ofMillis(50)).workDirectory(work).build();
+                .heartbeat(heartbeat).workDirectory(work).build();
         CountDownLatch release = new CountDownLatch(1);
+        AtomicLong phaseStart = new AtomicLong();
         Pipeline p = Pipeline.builder("stops").phase(Phase.of("match", ctx -> {
+            phaseStart.set(System.nanoTime());
             assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
         })).build();
         java.util.concurrent.CompletableFuture<RunReport> future =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> runner.runOnce(p));
 
         Await.until(() -> backend.published.size() >= 4, "heartbeat publishes");
+        long idleNanos = System.nanoTime() - phaseStart.get();
+        int whileIdle = backend.published.size();
         release.countDown();
 
         assertThat(future.get(30, TimeUnit.SECONDS).outcome()).isEqualTo(RunOutcome.SUCCEEDED);
         assertThat(backend.published.subList(0, 4)).allSatisfy(s -> assertThat(s.state()).isEqualTo(RunState.RUNNING));
+        // nothing changed, so the 10 ms flush timer publishes only once per heartbeat (+1 for the phase start)
+        assertThat(whileIdle).isLessThanOrEqualTo((int) (idleNanos / heartbeat.toNanos()) + 2);
     }
 
     @Test
     void eta_usesHistoryOfEarlierRuns() throws Exception {
         InMemoryRunHistory history = new InMemoryRunHistory();
-        runner = PipelineRunner.builder(backend).history(history).publishInterval(Duration.ofMillis(20))
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-11-23T02:00:00Z"));
+        runner = PipelineRunner.builder(backend).history(history).clock(clock).publishInterval(Duration.ofMillis(20))
                 .workDirectory(work).build();
-        Pipeline quick = Pipeline.builder("stops").phase(Phase.of("download", ctx -> { }))
-                .phase(Phase.of("match", ctx -> { })).build();
-        assertThat(runner.runOnce(quick).outcome()).isEqualTo(RunOutcome.SUCCEEDED);
-        Map<String, Duration> typical = history.typicalPhaseDurations("stops");
-        assertThat(typical).containsOnlyKeys("download", "match");
+        Pipeline earlier = Pipeline.builder("stops")
+                .phase(Phase.of("download", ctx -> clock.advance(Duration.ofSeconds(60))))
+                .phase(Phase.of("match", ctx -> clock.advance(Duration.ofSeconds(120)))).build();
+        assertThat(runner.runOnce(earlier).outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+        assertThat(history.typicalPhaseDurations("stops"))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("download", Duration.ofSeconds(60), "match", Duration.ofSeconds(120)));
 
         CountDownLatch release = new CountDownLatch(1);
         Pipeline slow = Pipeline.builder("stops").phase(Phase.of("download", ctx -> {
@@ -192,6 +202,7 @@ class RunnerConcurrencyTest {
         release.countDown();
         future.get(30, TimeUnit.SECONDS);
 
-        assertThat(live.etaMs()).as("no progress reported, so the ETA comes from history").isNotNull();
+        // no progress reported: the rest of download (60 s minus the few ms it ran) plus match's 120 s
+        assertThat(live.etaMs()).isBetween(170_000L, 180_000L);
     }
 }

@@ -3,6 +3,7 @@ package dev.pipelinesdk.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pipelinesdk.api.Lease;
+import dev.pipelinesdk.api.testing.Await;
 import dev.pipelinesdk.api.Phase;
 import dev.pipelinesdk.api.PhaseOutcome;
 import dev.pipelinesdk.api.PipelineStatus;
@@ -124,11 +125,16 @@ class RunnerStoppingTest {
         });
 
         RunReport report = runner.runOnce(withAfter(stubborn, Duration.ofMillis(50)));
-        letGo.countDown();
 
         assertThat(report.outcome()).isEqualTo(RunOutcome.TIMED_OUT);
         assertThat(ran).isEmpty();
-        assertThat(backend.currentHolder("stops")).isEmpty();
+        assertThat(backend.currentHolder("stops")).as("the stuck phase keeps the lease: no second holder beside it")
+                .contains(report.runId());
+        assertThat(runner.runOnce(withAfter(stubborn, Duration.ofMillis(50))).outcome())
+                .isEqualTo(RunOutcome.ALREADY_RUNNING);
+
+        letGo.countDown();
+        Await.until(() -> backend.currentHolder("stops").isEmpty(), "the lease to be released once the phase ends");
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.pipelinesdk.core.internal;
 
 import dev.pipelinesdk.api.Lease;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -10,51 +12,91 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Renews a lease every TTL/3. When the backend says the lease is gone, or when renewals keep
- * failing until 2/3 of the TTL have passed since the last good one, it reports the lease lost, so
- * the run is cancelled while the lease is still valid and nobody else can hold it yet.
+ * Renews a lease every TTL/3 and reports it lost when the backend says it is gone, or when no
+ * renewal has succeeded for 2/3 of the TTL, so the run is cancelled while the lease is still valid
+ * and nobody else can hold it yet. Renewals run on the renewal pool, never on the timer thread,
+ * and the 2/3-TTL deadline is a timer task of its own: a renewal call that hangs (a store that
+ * neither answers nor fails) cannot delay the deadline, nor the renewals of other runs.
  */
 final class LeaseWatchdog {
     private static final Logger log = LoggerFactory.getLogger(LeaseWatchdog.class);
 
     private final Lease lease;
     private final ScheduledExecutorService timer;
+    private final ExecutorService renewals;
     private final Consumer<String> onLost;
-    private final long ttlNanos;
     private final long periodNanos;
     private final long retryNanos;
+    private final long deadlineNanos;
     private volatile long lastGoodNanos;
     private volatile boolean stopped;
-    private ScheduledFuture<?> next;
+    private ScheduledFuture<?> nextRenewal;
+    private ScheduledFuture<?> deadline;
 
-    LeaseWatchdog(Lease lease, long acquiredAtNanos, ScheduledExecutorService timer, Consumer<String> onLost) {
+    LeaseWatchdog(Lease lease, long acquiredAtNanos, ScheduledExecutorService timer, ExecutorService renewals,
+                  Consumer<String> onLost) {
         this.lease = lease;
         this.timer = timer;
+        this.renewals = renewals;
         this.onLost = onLost;
-        this.ttlNanos = lease.ttl().toNanos();
+        long ttlNanos = lease.ttl().toNanos();
         this.periodNanos = Math.max(1, ttlNanos / 3);
         this.retryNanos = Math.max(1, Math.min(ttlNanos / 10, Duration.ofSeconds(1).toNanos()));
+        this.deadlineNanos = ttlNanos * 2 / 3;
         this.lastGoodNanos = acquiredAtNanos;
     }
 
     synchronized void start() {
-        schedule(periodNanos);
+        scheduleRenewal(periodNanos);
+        scheduleDeadline();
     }
 
     synchronized void stop() {
         stopped = true;
-        if (next != null) {
-            next.cancel(false);
+        if (nextRenewal != null) {
+            nextRenewal.cancel(false);
+        }
+        if (deadline != null) {
+            deadline.cancel(false);
         }
     }
 
-    private synchronized void schedule(long delayNanos) {
+    private synchronized void scheduleRenewal(long delayNanos) {
         if (!stopped) {
-            next = timer.schedule(this::tick, delayNanos, TimeUnit.NANOSECONDS);
+            nextRenewal = timer.schedule(this::submitRenewal, delayNanos, TimeUnit.NANOSECONDS);
         }
     }
 
-    private void tick() {
+    private synchronized void scheduleDeadline() {
+        if (stopped) {
+            return;
+        }
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        long delay = lastGoodNanos + deadlineNanos - System.nanoTime();
+        deadline = timer.schedule(this::checkDeadline, Math.max(0, delay), TimeUnit.NANOSECONDS);
+    }
+
+    private void submitRenewal() {
+        try {
+            renewals.execute(this::renew);
+        } catch (RejectedExecutionException e) {
+            lost("the runner is shutting down; lease of '" + lease.pipeline() + "' is no longer renewed");
+        }
+    }
+
+    private void checkDeadline() {
+        long sinceGood = System.nanoTime() - lastGoodNanos;
+        if (sinceGood >= deadlineNanos) {
+            lost("could not renew lease of '" + lease.pipeline() + "' for " + Duration.ofNanos(sinceGood).toMillis()
+                    + " ms (2/3 of its TTL of " + lease.ttl().toMillis() + " ms)");
+        } else {
+            scheduleDeadline();
+        }
+    }
+
+    private void renew() {
         if (stopped) {
             return;
         }
@@ -63,28 +105,26 @@ final class LeaseWatchdog {
         try {
             held = lease.renew();
         } catch (RuntimeException e) {
-            long deadline = lastGoodNanos + ttlNanos * 2 / 3;
-            if (System.nanoTime() + retryNanos >= deadline) {
-                lost("could not renew lease of '" + lease.pipeline() + "' for " + Duration.ofNanos(
-                        System.nanoTime() - lastGoodNanos).toMillis() + " ms: " + e.getMessage());
-            } else {
-                log.warn("Renewing lease of '{}' failed, retrying: {}", lease.pipeline(), e.getMessage());
-                schedule(retryNanos);
-            }
+            log.warn("Renewing lease of '{}' failed, retrying: {}", lease.pipeline(), e.getMessage());
+            scheduleRenewal(retryNanos);
             return;
         }
         if (held) {
             lastGoodNanos = attemptStart;
-            schedule(periodNanos);
+            scheduleDeadline();
+            scheduleRenewal(periodNanos);
         } else {
             lost("lease of '" + lease.pipeline() + "' expired or was taken over by another owner");
         }
     }
 
     private void lost(String reason) {
-        if (!stopped) {
-            stopped = true;
-            onLost.accept(reason);
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stop();
         }
+        onLost.accept(reason);
     }
 }

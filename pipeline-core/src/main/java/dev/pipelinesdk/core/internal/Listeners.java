@@ -43,7 +43,7 @@ final class Listeners {
         for (PipelineListener listener : listeners) {
             try {
                 call.accept(listener);
-            } catch (RuntimeException e) {
+            } catch (Exception | LinkageError | AssertionError e) {
                 log.warn("Listener {} threw from {}; ignoring it", listener.getClass().getName(), callback, e);
             }
         }

@@ -13,6 +13,7 @@ import dev.pipelinesdk.api.RunMode;
 import dev.pipelinesdk.api.RunOutcome;
 import dev.pipelinesdk.api.RunReport;
 import dev.pipelinesdk.api.StateBackendException;
+import dev.pipelinesdk.api.StateCorruptedException;
 import dev.pipelinesdk.api.Trigger;
 import dev.pipelinesdk.core.Pipeline;
 import dev.pipelinesdk.core.PhaseSpec;
@@ -61,6 +62,7 @@ public final class RunExecution {
     private volatile AttemptContext current;
     private volatile StatusTracker tracker;
     private boolean callerInterrupted;
+    private Thread strayThread; // a phase thread the run gave up waiting for, still running
     private Instant startedAt;
     private long fencingToken;
 
@@ -153,7 +155,7 @@ public final class RunExecution {
             log.warn("Stopping run {} of '{}': {}", runId, pipeline.name(), reason);
             StatusTracker t = tracker;
             if (outcome == RunOutcome.LEASE_LOST && t != null) {
-                t.stop(); // another holder may exist soon: never overwrite its status
+                t.halt(); // another holder may exist soon: never overwrite its status
             }
         }
     }
@@ -178,9 +180,8 @@ public final class RunExecution {
         Lease lease = granted.get();
         fencingToken = lease.fencingToken();
         RunInfo info = new RunInfo(runId, pipeline.name(), trigger, mode, fencingToken, settings.nodeId(), startedAt, phases);
-        LeaseWatchdog watchdog = new LeaseWatchdog(lease, acquireNanos, settings.leaseTimer(),
+        LeaseWatchdog watchdog = new LeaseWatchdog(lease, acquireNanos, settings.leaseTimer(), settings.renewals(),
                 reason -> cancel(RunOutcome.LEASE_LOST, reason));
-        watchdog.start();
         log.info("Run {} of '{}' started: trigger {}, mode {}, phases {}, fence {}", runId, pipeline.name(),
                 trigger.wireName(), mode, phases, fencingToken);
 
@@ -190,11 +191,12 @@ public final class RunExecution {
         String skipReason = null;
         int lastStarted = -1;
         try {
+            watchdog.start();
             PipelineStatus previous = readPrevious();
             AbandonedRuns.recordIfAbandoned(previous, runId, settings, listeners);
             tracker = new StatusTracker(settings, this, previous, typicalDurations());
             if (stopOutcome == RunOutcome.LEASE_LOST) {
-                tracker.stop();
+                tracker.halt();
             }
             listeners.runStarted(info);
             tracker.startTicker();
@@ -238,12 +240,27 @@ public final class RunExecution {
                 startedAt, now, List.of(), null, holder, null);
     }
 
+    /**
+     * Reads the document the previous run left, to carry {@code lastSuccessAt} and {@code nextRunAt}
+     * forward and to detect an abandoned run. An unreadable document is replaced; a store that
+     * cannot be read after a few tries fails the run before any phase (rather than overwriting
+     * what it could not read).
+     */
     private PipelineStatus readPrevious() {
-        try {
-            return settings.backend().readStatus(pipeline.name()).orElse(null);
-        } catch (StateBackendException e) {
-            log.warn("Ignoring the previous status of '{}'; this run will replace it: {}", pipeline.name(), e.getMessage());
-            return null;
+        long[] backoffMillis = {100, 400};
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return settings.backend().readStatus(pipeline.name()).orElse(null);
+            } catch (StateCorruptedException e) {
+                log.warn("Ignoring the previous status of '{}'; this run will replace it: {}", pipeline.name(),
+                        e.getMessage());
+                return null;
+            } catch (StateBackendException e) {
+                if (attempt >= backoffMillis.length || !sleepUnlessStopped(Duration.ofMillis(backoffMillis[attempt]))) {
+                    throw new StateBackendException("Could not read the previous status of '" + pipeline.name()
+                            + "' from " + settings.backend().description() + ": " + e.getMessage(), e);
+                }
+            }
         }
     }
 
@@ -261,6 +278,7 @@ public final class RunExecution {
         String name = phases.get(index);
         PhaseSpec spec = pipeline.phase(name).orElseThrow();
         Instant phaseStart = settings.clock().instant();
+        current = null; // the phase-start document carries no progress or message of the phase before
         tracker.phaseStarted(index, phaseStart);
         listeners.phaseStarted(info, name, index + 1);
         long startNanos = System.nanoTime();
@@ -350,8 +368,11 @@ public final class RunExecution {
         thread.start();
 
         boolean endedInTime = awaitOnMonitor(() -> ctx.isFinished() || stopOutcome != null, spec.timeout());
-        if (ctx.isFinished()) {
+        if (ctx.isFinished() && stopOutcome == null) {
             return ctx.error() == null ? AttemptEnd.OK : AttemptEnd.FAILED;
+        }
+        if (ctx.isFinished()) {
+            return AttemptEnd.STOPPED; // it may have returned early because it saw isCancelled()
         }
         boolean timedOut = !endedInTime;
         ctx.requestStop();
@@ -364,8 +385,10 @@ public final class RunExecution {
                     human(settings.cancelGrace()));
             thread.interrupt();
             if (!awaitFinished(ctx)) {
-                log.error("Phase '{}' of run {} ignored cancellation and interrupt for {}; giving up on thread {}",
-                        spec.name(), runId, human(settings.cancelGrace().multipliedBy(2)), thread.getName());
+                log.error("Phase '{}' of run {} ignored cancellation and interrupt for {}; giving up on thread {}"
+                        + " (the lease is kept until it ends)", spec.name(), runId,
+                        human(settings.cancelGrace().multipliedBy(2)), thread.getName());
+                strayThread = thread;
             }
         }
         return timedOut ? AttemptEnd.TIMED_OUT : AttemptEnd.STOPPED;
@@ -424,27 +447,36 @@ public final class RunExecution {
                 fencingToken, startedAt, finishedAt, reports, error, null, skipReason);
         if (t != null) {
             PipelineStatus last = t.finished(outcome, lastStarted, error, finalMessage(report), finishedAt);
-            t.publishFinal(last, outcome == RunOutcome.LEASE_LOST);
+            t.publishFinal(last, stopOutcome == RunOutcome.LEASE_LOST);
         }
         try {
             settings.history().record(report);
         } catch (RuntimeException e) {
             log.error("Could not record run {} of '{}' in the run history", runId, pipeline.name(), e);
         }
-        try {
-            lease.release();
-        } catch (RuntimeException e) {
-            log.warn("Could not release the lease of '{}' (it expires after {}): {}", pipeline.name(),
-                    human(settings.leaseTtl()), e.getMessage());
+        if (strayThread != null && strayThread.isAlive()) {
+            // never two holders working: the stuck phase keeps the lease (and its work dir) until it ends
+            new LingeringLease(lease, strayThread, settings, workDir).start();
+        } else {
+            release(lease, pipeline.name(), settings);
+            workDir.delete();
         }
         listeners.runFinished(report);
-        workDir.delete();
         log.info("Run {} of '{}' finished: {} in {}{}", runId, pipeline.name(), outcome.wireName(),
                 human(report.duration()), error == null ? "" : " (" + error.type() + ": " + error.message() + ")");
         if (callerInterrupted) {
             Thread.currentThread().interrupt();
         }
         return report;
+    }
+
+    static void release(Lease lease, String pipeline, RunSettings settings) {
+        try {
+            lease.release();
+        } catch (RuntimeException e) {
+            log.warn("Could not release the lease of '{}' (it expires after {}): {}", pipeline,
+                    human(settings.leaseTtl()), e.getMessage());
+        }
     }
 
     private String finalMessage(RunReport report) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -24,12 +25,13 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param cancelGrace     how long a stopping phase gets before interrupt, and again after it
  * @param workRoot        where per-run directories are made
  * @param nodeId          this process (host/pid)
- * @param leaseTimer      the timer thread that renews leases
+ * @param leaseTimer      the timer thread that schedules lease renewals and their deadlines
+ * @param renewals        the pool that performs lease renewals (they may block on the store)
  * @param publishTimer    the timer thread that flushes progress
  */
 public record RunSettings(StateBackend backend, RunHistory history, EtaEstimator eta,
                           List<PipelineListener> listeners, Clock clock, Duration leaseTtl,
                           Duration publishInterval, Duration heartbeat, Duration cancelGrace, Path workRoot,
-                          String nodeId, ScheduledExecutorService leaseTimer,
+                          String nodeId, ScheduledExecutorService leaseTimer, ExecutorService renewals,
                           ScheduledExecutorService publishTimer) {
 }

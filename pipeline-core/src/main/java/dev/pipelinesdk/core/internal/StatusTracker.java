@@ -69,14 +69,22 @@ final class StatusTracker {
         ticker = settings.publishTimer().scheduleWithFixedDelay(this::tick, period, period, TimeUnit.NANOSECONDS);
     }
 
-    /** Stops all further running-status publishes (the run ended or lost its lease). */
-    void stop() {
+    /** Stops further running-status publishes at once, without waiting for one in flight. */
+    void halt() {
         stopped = true;
         if (ticker != null) {
             ticker.cancel(false);
         }
+    }
+
+    /**
+     * Stops further running-status publishes and waits for one in flight, so that it cannot
+     * overwrite the final document written next.
+     */
+    void stop() {
+        halt();
         synchronized (publishLock) {
-            // waits for a publish in flight, so that it cannot overwrite the final document
+            // nothing: entering the lock is the wait
         }
     }
 
