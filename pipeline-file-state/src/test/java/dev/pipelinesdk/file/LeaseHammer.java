@@ -35,6 +35,7 @@ public final class LeaseHammer {
                 case "hammer" -> hammer(backend, Path.of(args[2]), Integer.parseInt(args[3]), pid);
                 case "hold" -> hold(backend, Duration.ofMillis(Long.parseLong(args[2])), pid);
                 case "probe" -> probe(backend, pid);
+                case "poll" -> poll(backend, Duration.ofMillis(Long.parseLong(args[2])));
                 default -> throw new IllegalArgumentException("unknown mode " + args[0]);
             }
         }
@@ -76,6 +77,19 @@ public final class LeaseHammer {
         } else {
             System.out.println("BUSY " + backend.currentHolder(PIPELINE).orElse("-"));
         }
+    }
+
+    /** Asks who holds the lease in a tight loop, as a status page polling the backend would. */
+    private static void poll(FileStateBackend backend, Duration duration) {
+        System.out.println("POLLING");
+        System.out.flush();
+        long end = System.nanoTime() + duration.toNanos();
+        long polls = 0;
+        while (System.nanoTime() < end) {
+            backend.currentHolder(PIPELINE);
+            polls++;
+        }
+        System.out.println("POLLS " + polls);
     }
 
     private static Lease awaitAcquire(FileStateBackend backend, String owner, Duration ttl) throws InterruptedException {

@@ -114,6 +114,52 @@ class MultiProcessLeaseTest {
         }
     }
 
+    @Test
+    void renewOnAnInterruptedThread_keepsTheOsLock() throws Exception {
+        Path state = tmp.resolve("state");
+        try (FileStateBackend backend = FileStateBackend.open(state);
+                FileStateBackend other = FileStateBackend.open(state)) {
+            Lease lease = backend.tryAcquire(PIPELINE, "owner-a", LONG_TTL).orElseThrow();
+
+            Thread.currentThread().interrupt(); // e.g. a runner shutting down its renewal thread
+            boolean renewed;
+            try {
+                renewed = lease.renew();
+            } finally {
+                assertThat(Thread.interrupted()).as("the interrupt flag is kept").isTrue();
+            }
+
+            assertThat(renewed).isTrue();
+            assertThat(other.currentHolder(PIPELINE)).contains("owner-a");
+            assertThat(probe(state)).as("another process while owner-a holds the lease").isEqualTo("BUSY owner-a");
+            lease.release();
+        }
+    }
+
+    @Test
+    void processPollingTheHolder_neverMakesAnAcquisitionFail() throws Exception {
+        Path state = tmp.resolve("state");
+        int refused = 0;
+        int tries = 0;
+        try (FileStateBackend backend = FileStateBackend.open(state);
+                ChildJvm poller = ChildJvm.start(tmp, "poll", state.toString(), "3000")) {
+            poller.awaitLine("POLLING", Duration.ofSeconds(30));
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (System.nanoTime() < end) {
+                Optional<Lease> lease = backend.tryAcquire(PIPELINE, "runner", LONG_TTL);
+                tries++;
+                if (lease.isEmpty()) {
+                    refused++;
+                } else {
+                    lease.get().release();
+                }
+            }
+            assertThat(poller.awaitLine("POLLS ", Duration.ofSeconds(30))).as("the poller kept polling").isNotBlank();
+        }
+        assertThat(tries).isGreaterThan(10);
+        assertThat(refused).as("acquisitions refused out of %d while nobody held the lease", tries).isZero();
+    }
+
     private String probe(Path state) throws Exception {
         try (ChildJvm child = ChildJvm.start(tmp, "probe", state.toString())) {
             String line = child.awaitLine("", Duration.ofSeconds(30));

@@ -8,8 +8,10 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * uses on Linux) belong to the process, and closing <em>any</em> descriptor of the file drops
  * <em>all</em> the process's locks on it, while {@link FileLock#isValid()} still says {@code true}.
  * If a second backend instance of the JVM opened the file to try the lock (or to read who holds
- * it) and closed it again, another process could take a lease that is still held. So while a
+ * it) and closed it again, another process could take a lease that is still held. For the same
+ * reason every operation runs on the never-interrupted {@link LockIo} thread: an interrupt during
+ * I/O would close the locked channel. So while a
  * {@code keeper} (a backend instance's lease slot) holds the lock, nobody else in the JVM opens the
  * file: they are answered from memory. All methods serialise on one mutex; each holds it only for
  * the duration of a few local file operations. Not part of the public API.
@@ -32,6 +36,8 @@ public final class LockFile {
 
     private static final Logger LOG = LoggerFactory.getLogger(LockFile.class);
     private static final int MAX_CONTENT_BYTES = 4096;
+    private static final int PROBE_RETRIES = 6;
+    private static final long PROBE_RETRY_NANOS = 1_000_000;
 
     private final Path path;
     private final ReentrantLock mutex = new ReentrantLock();
@@ -62,38 +68,60 @@ public final class LockFile {
      * @throws IOException when the file cannot be opened or locked
      */
     public boolean tryLock(Object who) throws IOException {
-        mutex.lock();
-        try {
-            if (keeper != null) {
-                return false;
-            }
-            FileChannel ch = open();
-            FileLock acquired;
+        return LockIo.call(() -> {
+            mutex.lock();
             try {
-                acquired = ch.tryLock();
-                if (acquired != null) {
-                    // the previous holder may have died without clearing its content
-                    ch.truncate(0);
+                if (keeper != null) {
+                    return false;
                 }
-            } catch (OverlappingFileLockException e) {
-                // locked through a channel this registry does not know (another class loader?)
-                LOG.warn("Lock file {} is locked elsewhere in this JVM, outside this backend", path);
-                acquired = null;
-            } catch (IOException | RuntimeException e) {
-                closeQuietly(ch);
-                throw e;
+                FileChannel ch = open();
+                FileLock acquired;
+                try {
+                    acquired = tryLockUnlessHeld(ch);
+                    if (acquired != null) {
+                        // the previous holder may have died without clearing its content
+                        ch.truncate(0);
+                    }
+                } catch (OverlappingFileLockException e) {
+                    // locked through a channel this registry does not know (another class loader?)
+                    LOG.warn("Lock file {} is locked elsewhere in this JVM, outside this backend", path);
+                    acquired = null;
+                } catch (IOException | RuntimeException e) {
+                    closeQuietly(ch);
+                    throw e;
+                }
+                if (acquired == null) {
+                    ch.close();
+                    return false;
+                }
+                keeper = who;
+                channel = ch;
+                lock = acquired;
+                content = null;
+                return true;
+            } finally {
+                mutex.unlock();
             }
-            if (acquired == null) {
-                ch.close();
-                return false;
+        });
+    }
+
+    /**
+     * Takes the OS lock, retrying for a few milliseconds while the file names no live holder:
+     * another process may be holding the lock only for a moment to see who holds it
+     * ({@link #inspect()}), and must not make this acquisition fail.
+     */
+    private static FileLock tryLockUnlessHeld(FileChannel ch) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            FileLock acquired = ch.tryLock();
+            if (acquired != null || attempt == PROBE_RETRIES) {
+                return acquired;
             }
-            keeper = who;
-            channel = ch;
-            lock = acquired;
-            content = null;
-            return true;
-        } finally {
-            mutex.unlock();
+            Optional<LockContent> recorded = LockContent.parse(readContent(ch));
+            if (recorded.isPresent() && recorded.get().isValidAt(Instant.now())
+                    && ProcessHandle.of(recorded.get().pid()).map(ProcessHandle::isAlive).orElse(true)) {
+                return null; // a live holder
+            }
+            LockSupport.parkNanos(PROBE_RETRY_NANOS);
         }
     }
 
@@ -106,16 +134,19 @@ public final class LockFile {
      * @throws IOException           when the file cannot be written
      */
     public void write(Object who, LockContent details) throws IOException {
-        mutex.lock();
-        try {
-            requireKeeper(who);
-            content = details;
-            channel.truncate(0);
-            SecureFiles.writeFully(channel, details.encode(), 0);
-            channel.force(false);
-        } finally {
-            mutex.unlock();
-        }
+        LockIo.call(() -> {
+            mutex.lock();
+            try {
+                requireKeeper(who);
+                content = details;
+                channel.truncate(0);
+                SecureFiles.writeFully(channel, details.encode(), 0);
+                channel.force(false);
+                return null;
+            } finally {
+                mutex.unlock();
+            }
+        });
     }
 
     /**
@@ -126,30 +157,33 @@ public final class LockFile {
      * @throws IOException when closing the file failed (the lock is released all the same)
      */
     public void unlock(Object who) throws IOException {
-        mutex.lock();
-        try {
-            if (keeper != who) {
-                return;
-            }
-            FileChannel ch = channel;
-            FileLock held = lock;
-            keeper = null;
-            channel = null;
-            lock = null;
-            content = null;
+        LockIo.call(() -> {
+            mutex.lock();
             try {
-                ch.truncate(0);
-            } catch (IOException e) {
-                LOG.debug("Could not clear lock file {}: {}", path, e.toString());
-            }
-            try {
-                held.release();
+                if (keeper != who) {
+                    return null;
+                }
+                FileChannel ch = channel;
+                FileLock held = lock;
+                keeper = null;
+                channel = null;
+                lock = null;
+                content = null;
+                try {
+                    ch.truncate(0);
+                } catch (IOException e) {
+                    LOG.debug("Could not clear lock file {}: {}", path, e.toString());
+                }
+                try {
+                    held.release();
+                } finally {
+                    ch.close();
+                }
+                return null;
             } finally {
-                ch.close();
+                mutex.unlock();
             }
-        } finally {
-            mutex.unlock();
-        }
+        });
     }
 
     /**
@@ -175,30 +209,32 @@ public final class LockFile {
      * @throws IOException when the file cannot be opened, locked or read
      */
     public Optional<LockContent> inspect() throws IOException {
-        mutex.lock();
-        try {
-            if (keeper != null) {
-                return Optional.ofNullable(content);
-            }
-            if (!Files.exists(path)) {
-                return Optional.empty();
-            }
-            try (FileChannel ch = open()) {
-                FileLock probe;
-                try {
-                    probe = ch.tryLock();
-                } catch (OverlappingFileLockException e) {
-                    probe = null;
+        return LockIo.call(() -> {
+            mutex.lock();
+            try {
+                if (keeper != null) {
+                    return Optional.ofNullable(content);
                 }
-                if (probe != null) {
-                    probe.release();
+                if (!Files.exists(path)) {
                     return Optional.empty();
                 }
-                return LockContent.parse(readContent(ch));
+                try (FileChannel ch = open()) {
+                    FileLock probe;
+                    try {
+                        probe = ch.tryLock();
+                    } catch (OverlappingFileLockException e) {
+                        probe = null;
+                    }
+                    if (probe != null) {
+                        probe.release();
+                        return Optional.<LockContent>empty();
+                    }
+                    return LockContent.parse(readContent(ch));
+                }
+            } finally {
+                mutex.unlock();
             }
-        } finally {
-            mutex.unlock();
-        }
+        });
     }
 
     /** @return {@code true} when nobody in this JVM keeps the lock (used when the last reference goes) */
