@@ -2,6 +2,7 @@ package dev.pipelinesdk.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pipelinesdk.api.testing.ChildJvm;
 import dev.pipelinesdk.api.Lease;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,8 @@ class MultiProcessLeaseTest {
         List<ChildJvm> children = new ArrayList<>();
         try {
             for (int i = 0; i < processes; i++) {
-                children.add(ChildJvm.start(tmp, "hammer", state.toString(), log.toString(), String.valueOf(iterations)));
+                children.add(ChildJvm.start(tmp, List.of(), LeaseHammer.class, "hammer", state.toString(), log.toString(),
+                        String.valueOf(iterations)));
             }
             for (ChildJvm child : children) {
                 assertThat(child.awaitExit(Duration.ofSeconds(120))).as("exit code%s", child.diagnostics()).isZero();
@@ -69,7 +71,8 @@ class MultiProcessLeaseTest {
     @Test
     void holderKilledWithSigkill_freesTheLeaseAtOnce_notAfterItsTtl() throws Exception {
         Path state = tmp.resolve("state");
-        try (ChildJvm holder = ChildJvm.start(tmp, "hold", state.toString(), String.valueOf(LONG_TTL.toMillis()));
+        try (ChildJvm holder = ChildJvm.start(tmp, List.of(), LeaseHammer.class, "hold", state.toString(),
+                String.valueOf(LONG_TTL.toMillis()));
                 FileStateBackend backend = FileStateBackend.open(state)) {
             String[] holding = holder.awaitLine("HOLDING ", Duration.ofSeconds(30)).split(" ");
             long childFence = Long.parseLong(holding[1]);
@@ -142,7 +145,7 @@ class MultiProcessLeaseTest {
         int refused = 0;
         int tries = 0;
         try (FileStateBackend backend = FileStateBackend.open(state);
-                ChildJvm poller = ChildJvm.start(tmp, "poll", state.toString(), "3000")) {
+                ChildJvm poller = ChildJvm.start(tmp, List.of(), LeaseHammer.class, "poll", state.toString(), "3000")) {
             poller.awaitLine("POLLING", Duration.ofSeconds(30));
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             while (System.nanoTime() < end) {
@@ -161,7 +164,7 @@ class MultiProcessLeaseTest {
     }
 
     private String probe(Path state) throws Exception {
-        try (ChildJvm child = ChildJvm.start(tmp, "probe", state.toString())) {
+        try (ChildJvm child = ChildJvm.start(tmp, List.of(), LeaseHammer.class, "probe", state.toString())) {
             String line = child.awaitLine("", Duration.ofSeconds(30));
             assertThat(child.awaitExit(Duration.ofSeconds(30))).as("exit code%s", child.diagnostics()).isZero();
             return line;

@@ -1,6 +1,8 @@
 package dev.pipelinesdk.api.testing;
 
 import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /** Bounded waiting on a condition, instead of a bare sleep before an assertion. Shipped in the test-jar. */
@@ -10,6 +12,58 @@ public final class Await {
     public static final Duration BOUND = Duration.ofSeconds(20);
 
     private Await() {
+    }
+
+    /**
+     * Waits for a condition that may throw while a server is away: an exception counts as "not
+     * yet", and the last one is attached to the failure.
+     *
+     * @param bound     how long to wait at most
+     * @param what      what is awaited, for the failure message
+     * @param condition checked every 10 ms
+     * @throws AssertionError when the condition does not hold within {@code bound}
+     * @throws InterruptedException when interrupted
+     */
+    public static void until(Duration bound, String what, Callable<Boolean> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        Exception last = null;
+        while (true) {
+            try {
+                if (Boolean.TRUE.equals(condition.call())) {
+                    return;
+                }
+            } catch (Exception e) {
+                last = e;
+            }
+            if (System.nanoTime() > deadline) {
+                AssertionError error = new AssertionError("timed out after " + bound + " waiting for " + what
+                        + (last == null ? "" : " (last error: " + last + ")"));
+                if (last != null) {
+                    error.initCause(last);
+                }
+                throw error;
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /**
+     * Calls until the call returns without throwing.
+     *
+     * @param bound how long to keep trying
+     * @param what  what is awaited, for the failure message
+     * @param call  the call
+     * @param <T>   its result type
+     * @return its first result
+     * @throws InterruptedException when interrupted
+     */
+    public static <T> T result(Duration bound, String what, Callable<T> call) throws InterruptedException {
+        AtomicReference<T> out = new AtomicReference<>();
+        until(bound, what, () -> {
+            out.set(call.call());
+            return true;
+        });
+        return out.get();
     }
 
     /**
