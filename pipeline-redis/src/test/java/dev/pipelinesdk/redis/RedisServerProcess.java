@@ -1,0 +1,225 @@
+package dev.pipelinesdk.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} child process on a free loopback port, for tests. The binary comes
+ * from the {@code com.github.codemonstur:embedded-redis} test dependency (extracted once per JVM
+ * into a temp directory), or from the path in {@code PIPELINE_TEST_REDIS_SERVER}. Started with
+ * {@code --bind 127.0.0.1 --save '' --appendonly no}, in a data directory of its own, so that
+ * {@link #save()} + {@link #kill()} + {@link #start()} restarts it with its data, and
+ * {@link #kill()} + {@link #start()} without a save restarts it empty.
+ */
+final class RedisServerProcess implements AutoCloseable {
+
+    /** Environment variable: path to a redis-server binary to use instead of the bundled one. */
+    static final String SERVER_ENV = "PIPELINE_TEST_REDIS_SERVER";
+    private static final Duration START_BOUND = Duration.ofSeconds(20);
+    private static Path extracted;
+
+    private final Path binary;
+    private final Path dir;
+    private final int port;
+    private final String password;
+    private final List<String> extraArgs;
+    private Process process;
+
+    private RedisServerProcess(Path binary, Path dir, int port, String password, List<String> extraArgs) {
+        this.binary = binary;
+        this.dir = dir;
+        this.port = port;
+        this.password = password;
+        this.extraArgs = extraArgs;
+    }
+
+    /** Starts a server without a password. */
+    static RedisServerProcess start(Path dir) throws IOException, InterruptedException {
+        return start(dir, null);
+    }
+
+    /** Starts a server; with a password it runs with {@code --requirepass}. */
+    static RedisServerProcess start(Path dir, String password) throws IOException, InterruptedException {
+        return startOn(dir, freePort(), password);
+    }
+
+    /** Starts a server on the given port. */
+    static RedisServerProcess startOn(Path dir, int port, String password) throws IOException, InterruptedException {
+        List<String> extra = new ArrayList<>();
+        if (password != null) {
+            extra.addAll(List.of("--requirepass", password));
+        }
+        Files.createDirectories(dir);
+        RedisServerProcess server = new RedisServerProcess(binary(), dir, port, password, List.copyOf(extra));
+        server.start();
+        return server;
+    }
+
+    /** @return a loopback port nobody listens on right now */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            return s.getLocalPort();
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** @return {@code redis://[:password@]127.0.0.1:port} */
+    String url() {
+        return "redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port;
+    }
+
+    /** @return a connection for admin commands (FLUSHALL, SAVE, CLIENT PAUSE…), authenticated */
+    RespConnection admin() throws IOException {
+        RespConnection c = RespConnection.open(port, Duration.ofSeconds(10));
+        if (password != null) {
+            c.call("AUTH", password);
+        }
+        return c;
+    }
+
+    /** Sends one admin command on a fresh connection. */
+    Object command(String... args) throws IOException {
+        try (RespConnection c = admin()) {
+            return c.call(args);
+        }
+    }
+
+    /** Starts (or restarts) the process on the same port and waits until it answers PING. */
+    synchronized void start() throws IOException, InterruptedException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("redis-server on port " + port + " is running");
+        }
+        List<String> cmd = new ArrayList<>(List.of(binary.toString(),
+                "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", dir.toString(), "--dbfilename", "dump.rdb", "--daemonize", "no", "--loglevel", "warning"));
+        cmd.addAll(extraArgs);
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
+        process.getOutputStream().close();
+        long deadline = System.nanoTime() + START_BOUND.toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server exited with " + process.exitValue() + log());
+            }
+            try (RespConnection c = RespConnection.open(port, Duration.ofMillis(500))) {
+                if (password != null) {
+                    c.call("AUTH", password);
+                }
+                if ("PONG".equals(c.call("PING"))) {
+                    return;
+                }
+            } catch (IOException | RespConnection.RespError e) {
+                // not yet (or still loading)
+            }
+            if (System.nanoTime() > deadline) {
+                kill();
+                throw new IllegalStateException("redis-server did not answer PING within " + START_BOUND + log());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** SAVE: the next {@link #start()} after a {@link #kill()} loads this snapshot. */
+    void save() throws IOException {
+        command("SAVE");
+    }
+
+    /** Deletes the snapshot, so the next start is empty. */
+    void forgetSnapshot() throws IOException {
+        Files.deleteIfExists(dir.resolve("dump.rdb"));
+    }
+
+    /** SIGKILL, and waits (bounded) until the process is gone and the port is free. */
+    synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("redis-server on port " + port + " did not die within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing redis-server on port " + port, e);
+        }
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** @return the server's log, for failure messages */
+    String log() {
+        try {
+            return "\n--- redis.log ---\n" + Files.readString(dir.resolve("redis.log"));
+        } catch (IOException e) {
+            return "\n(redis.log unreadable: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+
+    // ---- the binary --------------------------------------------------------------------------
+
+    private static synchronized Path binary() throws IOException {
+        String configured = System.getenv(SERVER_ENV);
+        if (configured != null && !configured.isBlank()) {
+            Path p = Path.of(configured);
+            if (!Files.isExecutable(p)) {
+                throw new IllegalStateException(SERVER_ENV + "=" + configured + " is not an executable file");
+            }
+            return p;
+        }
+        if (extracted != null) {
+            return extracted;
+        }
+        String resource = bundledBinaryName();
+        Path tmp = Files.createTempDirectory("pipeline-redis-server-");
+        Path target = tmp.resolve("redis-server");
+        try (InputStream in = RedisServerProcess.class.getResourceAsStream("/" + resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is not on the test class path (embedded-redis dependency)");
+            }
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwx------"));
+        target.toFile().deleteOnExit();
+        tmp.toFile().deleteOnExit();
+        extracted = target;
+        return target;
+    }
+
+    private static String bundledBinaryName() {
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        boolean arm = arch.contains("aarch64") || arch.contains("arm64");
+        if (os.contains("linux")) {
+            return arm ? "redis-server-6.2.7-linux-arm64" : "redis-server-6.2.6-v5-linux-amd64";
+        }
+        if (os.contains("mac")) {
+            return arm ? "redis-server-6.2.6-v5-darwin-arm64" : "redis-server-6.2.6-v5-darwin-amd64";
+        }
+        throw new IllegalStateException("no bundled redis-server for " + os + "/" + arch + "; set " + SERVER_ENV);
+    }
+}
