@@ -2,18 +2,14 @@ package dev.pipelinesdk.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pipelinesdk.api.testing.ReadmeSnippets;
 import dev.pipelinesdk.api.Phase;
 import dev.pipelinesdk.api.RunReport;
 import dev.pipelinesdk.core.Pipeline;
 import dev.pipelinesdk.core.PipelineRunner;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,28 +41,16 @@ class ReadmeRedisSnippetTest {
 
     @Test
     void snippetRunsAgainstARealServer() throws Exception {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
         try (RedisServerProcess server = RedisServerProcess.start(tmp.resolve("redis"))) {
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            try {
-                wiring(server.url());
-            } finally {
-                System.setOut(original);
-            }
-            assertThat(captured.toString(StandardCharsets.UTF_8).lines()).contains("SUCCEEDED");
+            String printed = ReadmeSnippets.stdoutOf(() -> wiring(server.url()));
+
+            assertThat(printed.lines()).contains("SUCCEEDED");
             assertThat(server.command("EXISTS", "myapp:stops:status")).isEqualTo(1L);
         }
     }
 
     @Test
     void readmeShowsExactlyThisSnippet() throws IOException {
-        String source = Files.readString(SOURCE);
-        String snippet = source.substring(source.indexOf("// README redis begins") + 23,
-                        source.indexOf("        // README redis ends")).lines()
-                .map(line -> line.substring(Math.min(8, line.length())))
-                .collect(Collectors.joining("\n"));
-
-        assertThat(Files.readString(README)).contains("```java\n" + snippet + "\n```");
+        ReadmeSnippets.assertReadmeShows(SOURCE, "redis", README);
     }
 }
