@@ -3,6 +3,7 @@ package dev.pipelinesdk.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pipelinesdk.api.testing.Leases;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -141,7 +142,7 @@ public abstract class StateBackendContractTest {
         Lease a = backend().tryAcquire("stops", "owner-a", SHORT_TTL).orElseThrow();
         StateBackend other = open();
 
-        Lease b = awaitAcquire(other, "stops", "owner-b", LONG_TTL);
+        Lease b = Leases.awaitAcquire(other, "stops", "owner-b", LONG_TTL, Await.BOUND);
         long tookNanos = System.nanoTime() - before;
 
         assertThat(Duration.ofNanos(tookNanos)).as("a lease must not be granted again before its TTL")
@@ -189,7 +190,7 @@ public abstract class StateBackendContractTest {
     void staleOwnerRenewAndReleaseAreNoOps() throws Exception {
         Lease stale = backend().tryAcquire("stops", "owner-a", SHORT_TTL).orElseThrow();
         StateBackend other = open();
-        Lease fresh = awaitAcquire(other, "stops", "owner-b", LONG_TTL);
+        Lease fresh = Leases.awaitAcquire(other, "stops", "owner-b", LONG_TTL, Await.BOUND);
 
         assertThat(stale.renew()).as("renew by the owner whose lease expired and was taken over").isFalse();
         stale.release();
@@ -219,7 +220,7 @@ public abstract class StateBackendContractTest {
             lease.release();
         }
         backend().tryAcquire("stops", "owner-x", SHORT_TTL).map(l -> tokens.add(l.fencingToken())).orElseThrow();
-        tokens.add(awaitAcquire(open(), "stops", "owner-y", LONG_TTL).fencingToken());
+        tokens.add(Leases.awaitAcquire(open(), "stops", "owner-y", LONG_TTL, Await.BOUND).fencingToken());
 
         for (int i = 1; i < tokens.size(); i++) {
             assertThat(tokens.get(i)).as("token %d of %s", i, tokens).isGreaterThan(tokens.get(i - 1));
@@ -316,7 +317,7 @@ public abstract class StateBackendContractTest {
                     ThreadLocalRandom random = ThreadLocalRandom.current();
                     for (int i = 0; i < acquisitionsPerThread; i++) {
                         int n = random.nextInt(names.length);
-                        Lease lease = awaitAcquire(b, names[n], owner, LONG_TTL);
+                        Lease lease = Leases.awaitAcquire(b, names[n], owner, LONG_TTL, Await.BOUND);
                         synchronized (tokensByName) {
                             tokensByName.computeIfAbsent(names[n], k -> new ArrayList<>()).add(lease.fencingToken());
                         }
@@ -410,21 +411,5 @@ public abstract class StateBackendContractTest {
                 .updatedAt(t.plusSeconds(81)).finishedAt(t.plusSeconds(82)).elapsedMs(81_234L).etaMs(40_200L)
                 .nextRunAt(Instant.parse("2026-11-24T02:00:00Z")).lastSuccessAt(t.minusSeconds(86_400))
                 .error(new RunError("match", "IOException", "source \"atlas\" unreachable")).build();
-    }
-
-    /** Tries to acquire until granted, within a bound. */
-    protected static Lease awaitAcquire(StateBackend backend, String pipeline, String owner, Duration ttl)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Await.BOUND.toNanos();
-        while (true) {
-            Optional<Lease> lease = backend.tryAcquire(pipeline, owner, ttl);
-            if (lease.isPresent()) {
-                return lease.get();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(owner + " could not acquire " + pipeline + " within " + Await.BOUND);
-            }
-            Thread.sleep(2);
-        }
     }
 }

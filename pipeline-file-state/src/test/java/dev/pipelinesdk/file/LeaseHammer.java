@@ -1,5 +1,6 @@
 package dev.pipelinesdk.file;
 
+import dev.pipelinesdk.api.testing.Leases;
 import dev.pipelinesdk.api.Lease;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -46,7 +47,7 @@ public final class LeaseHammer {
         try (FileChannel out = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             for (int i = 0; i < iterations; i++) {
-                Lease lease = awaitAcquire(backend, "p" + pid + "-" + i, Duration.ofSeconds(30));
+                Lease lease = Leases.awaitAcquire(backend, PIPELINE, "p" + pid + "-" + i, Duration.ofSeconds(30), ACQUIRE_BOUND);
                 append(out, "START " + pid + " " + lease.fencingToken());
                 long until = System.nanoTime() + random.nextLong(200_000, 2_000_000);
                 while (System.nanoTime() < until) {
@@ -63,7 +64,7 @@ public final class LeaseHammer {
     }
 
     private static void hold(FileStateBackend backend, Duration ttl, long pid) throws Exception {
-        Lease lease = awaitAcquire(backend, "holder-" + pid, ttl);
+        Lease lease = Leases.awaitAcquire(backend, PIPELINE, "holder-" + pid, ttl, ACQUIRE_BOUND);
         System.out.println("HOLDING " + lease.fencingToken() + " " + lease.owner());
         System.out.flush();
         Thread.sleep(Duration.ofMinutes(5).toMillis()); // until the parent kills us
@@ -90,21 +91,6 @@ public final class LeaseHammer {
             polls++;
         }
         System.out.println("POLLS " + polls);
-    }
-
-    private static Lease awaitAcquire(FileStateBackend backend, String owner, Duration ttl) throws InterruptedException {
-        long deadline = System.nanoTime() + ACQUIRE_BOUND.toNanos();
-        while (true) {
-            Optional<Lease> lease = backend.tryAcquire(PIPELINE, owner, ttl);
-            if (lease.isPresent()) {
-                return lease.get();
-            }
-            if (System.nanoTime() > deadline) {
-                System.err.println(owner + " could not acquire " + PIPELINE + " within " + ACQUIRE_BOUND);
-                System.exit(2);
-            }
-            Thread.sleep(1);
-        }
     }
 
     private static void append(FileChannel out, String line) throws IOException {

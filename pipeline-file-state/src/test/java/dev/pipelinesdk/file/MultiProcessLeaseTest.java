@@ -2,6 +2,7 @@ package dev.pipelinesdk.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pipelinesdk.api.testing.Leases;
 import dev.pipelinesdk.api.testing.ChildJvm;
 import dev.pipelinesdk.api.Lease;
 import java.nio.file.Files;
@@ -86,7 +87,7 @@ class MultiProcessLeaseTest {
             assertThat(holder.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
             long killedAt = System.nanoTime();
 
-            Lease lease = awaitAcquire(backend, Duration.ofSeconds(10));
+            Lease lease = Leases.awaitAcquire(backend, PIPELINE, "parent", LONG_TTL, Duration.ofSeconds(10));
             Duration took = Duration.ofNanos(System.nanoTime() - killedAt);
             assertThat(took).as("far less than the child's TTL of %s", LONG_TTL).isLessThan(Duration.ofSeconds(10));
             assertThat(lease.fencingToken()).isGreaterThan(childFence);
@@ -168,18 +169,6 @@ class MultiProcessLeaseTest {
             String line = child.awaitLine("", Duration.ofSeconds(30));
             assertThat(child.awaitExit(Duration.ofSeconds(30))).as("exit code%s", child.diagnostics()).isZero();
             return line;
-        }
-    }
-
-    private static Lease awaitAcquire(FileStateBackend backend, Duration bound) throws InterruptedException {
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (true) {
-            Optional<Lease> lease = backend.tryAcquire(PIPELINE, "parent", LONG_TTL);
-            if (lease.isPresent()) {
-                return lease.get();
-            }
-            assertThat(System.nanoTime()).as("lease acquired within %s", bound).isLessThan(deadline);
-            Thread.sleep(5);
         }
     }
 }

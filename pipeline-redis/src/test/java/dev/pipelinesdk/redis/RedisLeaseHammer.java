@@ -1,5 +1,6 @@
 package dev.pipelinesdk.redis;
 
+import dev.pipelinesdk.api.testing.Leases;
 import dev.pipelinesdk.api.Lease;
 import dev.pipelinesdk.api.PipelineStatus;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -22,7 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>{@code auth <redisUrl>...}: for each URL, acquire + publish + read, printing {@code OK} or
  *       {@code FAILED <message>} (run with debug logging to check no log line holds a password).</li>
  * </ul>
- * Exit code 0 on success, 2 when a lease could not be acquired within the bound.
+ * Exit code 0 on success; non-zero (an AssertionError) when a lease could not be acquired within the bound.
  */
 public final class RedisLeaseHammer {
 
@@ -54,7 +54,7 @@ public final class RedisLeaseHammer {
                     System.err.println(pid + " still running after " + RUN_BOUND);
                     System.exit(3);
                 }
-                Lease lease = awaitAcquire(backend, "p" + pid + "-" + i);
+                Lease lease = Leases.awaitAcquire(backend, PIPELINE, "p" + pid + "-" + i, TTL, ACQUIRE_BOUND);
                 append(out, "START " + pid + " " + lease.fencingToken());
                 Thread.sleep(random.nextLong(10, 21)); // the work done under the lease
                 append(out, "END " + pid + " " + lease.fencingToken());
@@ -78,21 +78,6 @@ public final class RedisLeaseHammer {
                 System.out.println("FAILED " + e.getMessage());
                 e.printStackTrace(System.out);
             }
-        }
-    }
-
-    private static Lease awaitAcquire(RedisStateBackend backend, String owner) throws InterruptedException {
-        long deadline = System.nanoTime() + ACQUIRE_BOUND.toNanos();
-        while (true) {
-            Optional<Lease> lease = backend.tryAcquire(PIPELINE, owner, TTL);
-            if (lease.isPresent()) {
-                return lease.get();
-            }
-            if (System.nanoTime() > deadline) {
-                System.err.println(owner + " could not acquire " + PIPELINE + " within " + ACQUIRE_BOUND);
-                System.exit(2);
-            }
-            Thread.sleep(5);
         }
     }
 

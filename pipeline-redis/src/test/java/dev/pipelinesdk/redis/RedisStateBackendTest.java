@@ -3,6 +3,7 @@ package dev.pipelinesdk.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pipelinesdk.api.testing.Leases;
 import dev.pipelinesdk.api.ExportRecord;
 import dev.pipelinesdk.api.Lease;
 import dev.pipelinesdk.api.PipelineStatus;
@@ -178,7 +179,7 @@ class RedisStateBackendTest {
                 String owner = "thread-" + t;
                 futures.add(pool.submit(() -> {
                     for (int i = 0; i < rounds; i++) {
-                        Lease lease = awaitAcquire(backend, owner);
+                        Lease lease = Leases.awaitAcquire(backend, "stops", owner, LONG_TTL, Duration.ofSeconds(30));
                         if (inside.incrementAndGet() != 1) {
                             overlaps.incrementAndGet();
                         }
@@ -212,17 +213,5 @@ class RedisStateBackendTest {
         assertThat(server.command("EXISTS", "pipeline:stops:export:exp-1")).isEqualTo(0L);
         assertThat(server.command("ZCARD", "pipeline:stops:exports")).isEqualTo(0L);
         assertThat(backend.listExports("stops")).isEmpty();
-    }
-
-    private static Lease awaitAcquire(RedisStateBackend backend, String owner) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            var lease = backend.tryAcquire("stops", owner, LONG_TTL);
-            if (lease.isPresent()) {
-                return lease.get();
-            }
-            assertThat(System.nanoTime()).as("acquired within 30 s").isLessThan(deadline);
-            Thread.sleep(1);
-        }
     }
 }
