@@ -36,4 +36,11 @@ public interface PipelineListener {
      */
     default void onRunAbandoned(RunReport abandoned) {
     }
+
+    /**
+     * @param missed a scheduled instant the scheduler did not run because it came later than the
+     *               misfire grace time; its {@code skipReason} says why and which instant it was
+     */
+    default void onRunMissed(RunReport missed) {
+    }
 }

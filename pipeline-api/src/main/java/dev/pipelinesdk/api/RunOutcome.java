@@ -19,7 +19,13 @@ public enum RunOutcome {
     /** Another run holds the lease; nothing was done. */
     ALREADY_RUNNING(null),
     /** A run whose process died while running; recorded by the next run that takes the lease. */
-    ABANDONED(null);
+    ABANDONED(null),
+    /**
+     * A scheduled instant that was not run: the scheduler reached it later than the misfire grace
+     * time (it was down, or another run held the lease until then). Recorded by the scheduler; the
+     * next regular instant is kept.
+     */
+    MISSED(null);
 
     private final RunState state;
 
@@ -29,7 +35,8 @@ public enum RunOutcome {
 
     /**
      * @return the status-document state a run with this outcome leaves behind, or {@code null} for
-     *     outcomes that do not write a status ({@link #ALREADY_RUNNING}, {@link #ABANDONED})
+     *     outcomes that do not write a status ({@link #ALREADY_RUNNING}, {@link #ABANDONED},
+     *     {@link #MISSED})
      */
     public RunState state() {
         return state;

@@ -24,7 +24,8 @@ import java.util.Optional;
  * @param phases       the phases that ran, in order (phases that never started are absent)
  * @param error        why it did not succeed, {@code null} when it did or was skipped
  * @param holderRunId  for {@link RunOutcome#ALREADY_RUNNING}: the run holding the lease, when known
- * @param skipReason   for {@link RunOutcome#SKIPPED}: why the rest was skipped
+ * @param skipReason   for {@link RunOutcome#SKIPPED}: why the rest was skipped; for
+ *                     {@link RunOutcome#MISSED}: which instant was missed and why
  */
 public record RunReport(String runId, String pipeline, Trigger trigger, RunMode mode, RunOutcome outcome,
                         String owner, long fencingToken, Instant startedAt, Instant finishedAt,

@@ -1,5 +1,6 @@
 package dev.pipelinesdk.core;
 
+import dev.pipelinesdk.api.RunInfo;
 import dev.pipelinesdk.api.RunReport;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,27 @@ public interface RunHistory {
      * @param report the run's report
      */
     void record(RunReport report);
+
+    /**
+     * Called when a run has taken its lease, before its first phase, so that a history shared by
+     * several processes can show the run as running. The default does nothing.
+     *
+     * @param run      the run
+     * @param leaseTtl how long the run counts as alive without a further {@link #runAlive} call
+     */
+    default void runStarted(RunInfo run, Duration leaseTtl) {
+    }
+
+    /**
+     * Called about every lease TTL/3 while the run still holds its lease (on a runner thread that
+     * never delays lease renewal), so that other processes can tell a live run from one whose
+     * process died. The default does nothing.
+     *
+     * @param runId    the run
+     * @param leaseTtl how long the run counts as alive from now without a further call
+     */
+    default void runAlive(String runId, Duration leaseTtl) {
+    }
 
     /**
      * @param runId a run id
