@@ -8,15 +8,13 @@ import dev.pipelinesdk.api.StateBackend;
 import dev.pipelinesdk.api.StateBackendException;
 import dev.pipelinesdk.api.Trigger;
 import dev.pipelinesdk.core.internal.RunExecution;
+import dev.pipelinesdk.core.internal.RunIds;
 import dev.pipelinesdk.core.internal.RunSettings;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -46,8 +43,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class PipelineRunner implements AutoCloseable {
 
-    private static final DateTimeFormatter RUN_ID_TIME =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     /** The longest lease TTL, phase timeout and grace period accepted. */
     public static final Duration MAX_DURATION = Duration.ofDays(30);
@@ -61,7 +56,7 @@ public final class PipelineRunner implements AutoCloseable {
         this.settings = new RunSettings(b.backend, b.history, b.eta, List.copyOf(b.listeners), b.clock, b.leaseTtl,
                 b.publishInterval, b.heartbeat, b.cancelGrace, b.workRoot.toAbsolutePath(), b.nodeId,
                 timer("pipeline-lease-timer"), Executors.newCachedThreadPool(daemon("pipeline-lease-renewal")),
-                timer("pipeline-status-publisher"));
+                timer("pipeline-status-publisher"), Executors.newSingleThreadExecutor(daemon("pipeline-history")));
     }
 
     private static ThreadFactory daemon(String name) {
@@ -113,11 +108,31 @@ public final class PipelineRunner implements AutoCloseable {
      * @throws StateBackendException    when the state backend cannot be reached to take the lease
      */
     public RunReport runOnce(Pipeline pipeline, Trigger trigger, RunMode mode) {
+        return runOnce(pipeline, RunRequest.of(trigger, mode));
+    }
+
+    /**
+     * Runs the pipeline once as {@link #runOnce(Pipeline, Trigger, RunMode)} does, with the run id
+     * and next run time the request may carry (the scheduler hands out run ids before a run starts).
+     *
+     * @param pipeline the pipeline
+     * @param request  trigger, mode, and optionally run id and next run time
+     * @return the report
+     * @throws IllegalArgumentException when the mode names a phase the pipeline does not have, or
+     *                                  the run id is the id of a run of this runner in progress
+     * @throws IllegalStateException    when the runner is closed
+     * @throws StateBackendException    when the state backend cannot be reached to take the lease
+     */
+    public RunReport runOnce(Pipeline pipeline, RunRequest request) {
         Objects.requireNonNull(pipeline, "pipeline");
-        RunExecution run = new RunExecution(settings, pipeline, trigger, mode, newRunId());
+        Objects.requireNonNull(request, "request");
+        RunExecution run = new RunExecution(settings, pipeline, request, request.runId().orElseGet(this::newRunId));
         synchronized (lifecycle) {
             if (closed) {
                 throw new IllegalStateException("PipelineRunner is closed");
+            }
+            if (active.containsKey(run.runId())) {
+                throw new IllegalArgumentException("Run id '" + run.runId() + "' belongs to a run in progress");
             }
             active.put(run.runId(), run);
         }
@@ -198,12 +213,15 @@ public final class PipelineRunner implements AutoCloseable {
         settings.leaseTimer().shutdown();
         settings.renewals().shutdown();
         settings.publishTimer().shutdown();
+        settings.historyCalls().shutdown();
     }
 
-    private String newRunId() {
-        byte[] random = new byte[6];
-        ThreadLocalRandom.current().nextBytes(random);
-        return RUN_ID_TIME.format(settings.clock().instant()) + "-" + HexFormat.of().formatHex(random);
+    /**
+     * @return a fresh run id in this runner's format (UTC time of creation and random hex), for
+     *     callers that hand out a run's id before it starts (see {@link RunRequest#withRunId})
+     */
+    public String newRunId() {
+        return RunIds.next(settings.clock().instant());
     }
 
     private static String defaultNodeId() {

@@ -25,6 +25,7 @@ final class LeaseWatchdog {
     private final ScheduledExecutorService timer;
     private final ExecutorService renewals;
     private final Consumer<String> onLost;
+    private final Runnable onRenewed;
     private final long periodNanos;
     private final long retryNanos;
     private final long deadlineNanos;
@@ -34,8 +35,9 @@ final class LeaseWatchdog {
     private ScheduledFuture<?> deadline;
 
     LeaseWatchdog(Lease lease, long acquiredAtNanos, ScheduledExecutorService timer, ExecutorService renewals,
-                  Consumer<String> onLost) {
+                  Consumer<String> onLost, Runnable onRenewed) {
         this.lease = lease;
+        this.onRenewed = onRenewed;
         this.timer = timer;
         this.renewals = renewals;
         this.onLost = onLost;
@@ -113,6 +115,7 @@ final class LeaseWatchdog {
             lastGoodNanos = attemptStart;
             scheduleDeadline();
             scheduleRenewal(periodNanos);
+            onRenewed.run();
         } else {
             lost("lease of '" + lease.pipeline() + "' expired or was taken over by another owner");
         }

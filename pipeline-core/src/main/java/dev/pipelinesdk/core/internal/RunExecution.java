@@ -15,8 +15,9 @@ import dev.pipelinesdk.api.RunReport;
 import dev.pipelinesdk.api.StateBackendException;
 import dev.pipelinesdk.api.StateCorruptedException;
 import dev.pipelinesdk.api.Trigger;
-import dev.pipelinesdk.core.Pipeline;
 import dev.pipelinesdk.core.PhaseSpec;
+import dev.pipelinesdk.core.Pipeline;
+import dev.pipelinesdk.core.RunRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +27,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +58,8 @@ public final class RunExecution {
     private final Map<ContextKey<?>, Object> values = new ConcurrentHashMap<>();
     private final Object monitor = new Object();
     private final WorkDir workDir;
+    private final Instant nextRunAt; // null: carry over the previous document's
+    private final AtomicBoolean aliveCallPending = new AtomicBoolean();
 
     private volatile RunOutcome stopOutcome;
     private volatile String stopReason;
@@ -66,11 +71,12 @@ public final class RunExecution {
     private Instant startedAt;
     private long fencingToken;
 
-    public RunExecution(RunSettings settings, Pipeline pipeline, Trigger trigger, RunMode mode, String runId) {
+    public RunExecution(RunSettings settings, Pipeline pipeline, RunRequest request, String runId) {
         this.settings = settings;
         this.pipeline = pipeline;
-        this.trigger = Objects.requireNonNull(trigger, "trigger");
-        this.mode = Objects.requireNonNull(mode, "mode");
+        this.trigger = request.trigger();
+        this.mode = request.mode();
+        this.nextRunAt = request.nextRunAt().orElse(null);
         this.runId = runId;
         this.phases = mode.select(pipeline.phaseNames());
         this.listeners = new Listeners(settings.listeners());
@@ -160,6 +166,36 @@ public final class RunExecution {
         }
     }
 
+    private void tellHistoryStarted(RunInfo info) {
+        try {
+            settings.history().runStarted(info, settings.leaseTtl());
+        } catch (RuntimeException e) {
+            log.warn("Could not record the start of run {} of '{}' in the run history: {}", runId, pipeline.name(),
+                    e.getMessage());
+        }
+    }
+
+    /** After each lease renewal; at most one call in flight, on the history thread. */
+    private void tellHistoryAlive() {
+        if (!aliveCallPending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            settings.historyCalls().execute(() -> {
+                try {
+                    settings.history().runAlive(runId, settings.leaseTtl());
+                } catch (RuntimeException e) {
+                    log.warn("Could not tell the run history that run {} of '{}' is alive: {}", runId,
+                            pipeline.name(), e.getMessage());
+                } finally {
+                    aliveCallPending.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            aliveCallPending.set(false);
+        }
+    }
+
     private RunError stopError(String phase) {
         return new RunError(phase, stopOutcome == RunOutcome.LEASE_LOST ? "LeaseLost" : "Cancelled", stopReason);
     }
@@ -181,7 +217,7 @@ public final class RunExecution {
         fencingToken = lease.fencingToken();
         RunInfo info = new RunInfo(runId, pipeline.name(), trigger, mode, fencingToken, settings.nodeId(), startedAt, phases);
         LeaseWatchdog watchdog = new LeaseWatchdog(lease, acquireNanos, settings.leaseTimer(), settings.renewals(),
-                reason -> cancel(RunOutcome.LEASE_LOST, reason));
+                reason -> cancel(RunOutcome.LEASE_LOST, reason), this::tellHistoryAlive);
         log.info("Run {} of '{}' started: trigger {}, mode {}, phases {}, fence {}", runId, pipeline.name(),
                 trigger.wireName(), mode, phases, fencingToken);
 
@@ -194,7 +230,8 @@ public final class RunExecution {
             watchdog.start();
             PipelineStatus previous = readPrevious();
             AbandonedRuns.recordIfAbandoned(previous, runId, settings, listeners);
-            tracker = new StatusTracker(settings, this, previous, typicalDurations());
+            tellHistoryStarted(info);
+            tracker = new StatusTracker(settings, this, previous, typicalDurations(), nextRunAt);
             if (stopOutcome == RunOutcome.LEASE_LOST) {
                 tracker.halt();
             }

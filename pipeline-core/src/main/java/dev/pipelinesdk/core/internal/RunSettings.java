@@ -28,10 +28,12 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param leaseTimer      the timer thread that schedules lease renewals and their deadlines
  * @param renewals        the pool that performs lease renewals (they may block on the store)
  * @param publishTimer    the timer thread that flushes progress
+ * @param historyCalls    the thread that tells the run history a run is still alive (a slow
+ *                        history never delays lease renewals or status publishing)
  */
 public record RunSettings(StateBackend backend, RunHistory history, EtaEstimator eta,
                           List<PipelineListener> listeners, Clock clock, Duration leaseTtl,
                           Duration publishInterval, Duration heartbeat, Duration cancelGrace, Path workRoot,
                           String nodeId, ScheduledExecutorService leaseTimer, ExecutorService renewals,
-                          ScheduledExecutorService publishTimer) {
+                          ScheduledExecutorService publishTimer, ExecutorService historyCalls) {
 }

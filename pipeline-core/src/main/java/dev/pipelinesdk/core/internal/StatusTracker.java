@@ -52,11 +52,12 @@ final class StatusTracker {
     private volatile boolean failing;
     private ScheduledFuture<?> ticker;
 
-    StatusTracker(RunSettings settings, RunExecution run, PipelineStatus previous, Map<String, Duration> typical) {
+    StatusTracker(RunSettings settings, RunExecution run, PipelineStatus previous, Map<String, Duration> typical,
+                  Instant nextRunAt) {
         this.settings = settings;
         this.run = run;
         this.lastSuccessAt = previous == null ? null : previous.lastSuccessAt();
-        this.nextRunAt = previous == null ? null : previous.nextRunAt();
+        this.nextRunAt = nextRunAt != null ? nextRunAt : previous == null ? null : previous.nextRunAt();
         this.typical = Map.copyOf(typical);
     }
 
