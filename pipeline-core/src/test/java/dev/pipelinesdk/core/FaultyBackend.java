@@ -17,13 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real in-memory backend with switchable faults, for runner tests: renewals that fail or find
  * the lease gone, publishes that fail, an unreachable store. Records every published document.
  */
-final class FaultyBackend extends AbstractStateBackend {
+public final class FaultyBackend extends AbstractStateBackend {
 
     final InMemoryStateBackend inner = new InMemoryStateBackend();
     volatile boolean renewThrows;
     volatile boolean renewRefused;
     volatile boolean publishThrows;
-    volatile boolean unreachable;
+    public volatile boolean unreachable;
     /** When set, renewals wait for it: a store call that neither answers nor fails. */
     volatile CountDownLatch renewBlocks;
     /** Runs once, just before the next acquisition. */
@@ -35,7 +35,7 @@ final class FaultyBackend extends AbstractStateBackend {
     final AtomicInteger statusReads = new AtomicInteger();
     final List<PipelineStatus> published = new CopyOnWriteArrayList<>();
 
-    FaultyBackend() {
+    public FaultyBackend() {
         super(Clock.systemUTC());
     }
 

@@ -48,20 +48,20 @@ public final class Await {
     }
 
     /**
-     * Calls until the call returns without throwing.
+     * Calls until the call returns a non-null value without throwing.
      *
      * @param bound how long to keep trying
      * @param what  what is awaited, for the failure message
      * @param call  the call
      * @param <T>   its result type
-     * @return its first result
+     * @return its first non-null result
      * @throws InterruptedException when interrupted
      */
     public static <T> T result(Duration bound, String what, Callable<T> call) throws InterruptedException {
         AtomicReference<T> out = new AtomicReference<>();
         until(bound, what, () -> {
             out.set(call.call());
-            return true;
+            return out.get() != null;
         });
         return out.get();
     }

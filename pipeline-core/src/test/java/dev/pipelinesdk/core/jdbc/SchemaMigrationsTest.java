@@ -79,11 +79,12 @@ class SchemaMigrationsTest {
         SchemaMigrations.requireCurrent(ds);
         assertThat(strings("SELECT description || ' ' || checksum || ' ' || (applied_by IS NOT NULL) FROM "
                 + SchemaMigrations.HISTORY_TABLE + " ORDER BY version"))
-                .containsExactly("pipeline sdk " + SchemaMigrations.load().get(0).checksum() + " true");
+                .containsExactly("pipeline sdk " + SchemaMigrations.load().get(0).checksum() + " true",
+                        "pipeline jobs " + SchemaMigrations.load().get(1).checksum() + " true");
     }
 
     @Test
-    void v1_createsDbSchedulersTableAsItExpectsIt() throws Exception {
+    void createsDbSchedulersTableAsItExpectsIt() throws Exception {
         SchemaMigrations.migrate(ds);
 
         assertThat(strings("SELECT column_name || ' ' || data_type || ' ' || is_nullable FROM information_schema.columns "
@@ -100,7 +101,8 @@ class SchemaMigrationsTest {
                         "CREATE INDEX priority_execution_time_idx ON public.scheduled_tasks USING btree (priority DESC, execution_time)",
                         "CREATE UNIQUE INDEX scheduled_tasks_pkey ON public.scheduled_tasks USING btree (task_name, task_instance)");
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"))
-                .containsExactly("pipeline_phase_runs", "pipeline_runs", SchemaMigrations.HISTORY_TABLE, "scheduled_tasks");
+                .containsExactly("pipeline_jobs", "pipeline_phase_runs", "pipeline_runs", SchemaMigrations.HISTORY_TABLE,
+                        "scheduled_tasks");
     }
 
     @Test
