@@ -157,11 +157,11 @@ public final class PipelineScheduler implements AutoCloseable {
         for (Pipeline p : pipelines.values()) {
             register(p.name(), schedules.get(p.name()), now);
         }
+        for (String name : schedules.keySet()) {
+            cluster.nextScheduled(name).ifPresent(next -> tasks.publishNextRun(name, next));
+        }
         scheduler.start();
         started = true;
-        for (String name : schedules.keySet()) {
-            cluster.nextScheduled(name).ifPresent(next -> PipelineTasks.publishNextRun(backend, name, next, clock));
-        }
         log.info("Pipeline scheduler {} started with {}", runner.nodeId(), describePipelines());
         return this;
     }
@@ -187,7 +187,15 @@ public final class PipelineScheduler implements AutoCloseable {
             return;
         }
         boolean changed = before.map(j -> !schedule.key().equals(j.scheduleKey())).orElse(true);
-        if (changed && !existing.get().isPicked()) {
+        if (changed && existing.get().isPicked()) {
+            // keep the old key, so that the next start applies the change if the run in progress
+            // is finished by an instance that still has the old schedule
+            before.ifPresent(old -> jobs.upsert(old, runner.nodeId()));
+            log.warn("Schedule of '{}' changed to {}, but its execution is running; it takes effect afterwards",
+                    name, schedule.describe());
+            return;
+        }
+        if (changed) {
             TaskData next = tasks.regular(schedule, schedule.next(existing.get().getExecutionTime(), now));
             scheduler.reschedule(id, next.due(), next.toJson());
             log.info("Schedule of '{}' changed to {} ({}); next run at {}", name, schedule.describe(),

@@ -128,6 +128,21 @@ class PipelineSchedulerTest {
     }
 
     @Test
+    void anAcceptedTriggerThatLosesTheLeaseRaceIsRecorded() throws Exception {
+        Pipeline p = Pipeline.builder("raced").phase(Phase.of("p", ctx -> { })).build();
+        started(builder("node-a").pipeline(p));
+        // a run the database does not know of (e.g. started by `runOnce` elsewhere) holds the lease
+        try (var lease = backend.tryAcquire("raced", "other-run-1", Duration.ofMinutes(1)).orElseThrow()) {
+            TriggerResult r = PipelineSchedulerClient.connect(db).trigger("raced");
+            assertThat(r.status()).isEqualTo(TriggerResult.Status.ACCEPTED);
+            RunReport refused = Await.result(BOUND, "the refused trigger recorded",
+                    () -> history.find(r.runId()).orElse(null));
+            assertThat(refused.outcome()).isEqualTo(RunOutcome.ALREADY_RUNNING);
+            assertThat(refused.holderRunId()).isEqualTo("other-run-1");
+        }
+    }
+
+    @Test
     void aTriggerDoesNotMoveTheRecurringSchedule() throws Exception {
         Path log = tmp.resolve("work.log");
         PipelineScheduler s = started(builder("node-a")

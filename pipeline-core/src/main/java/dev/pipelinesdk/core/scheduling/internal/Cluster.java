@@ -91,7 +91,7 @@ public final class Cluster {
             return queued.get();
         }
         Instant now = clock.instant();
-        TaskData data = new TaskData(now, runIds.get(), trigger, mode, null);
+        TaskData data = new TaskData(now, runIds.get(), trigger, mode, null, null);
         if (tasks.scheduleIfNotExists(new TaskInstance<>(TRIGGER_TASK, pipeline, data.toJson()), now)) {
             return new TriggerResult(pipeline, TriggerResult.Status.ACCEPTED, data.runId());
         }

@@ -7,6 +7,7 @@ import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import dev.pipelinesdk.api.Lease;
 import dev.pipelinesdk.api.PipelineListener;
 import dev.pipelinesdk.api.PipelineStatus;
 import dev.pipelinesdk.api.RunMode;
@@ -110,7 +111,7 @@ public final class PipelineTasks {
      * @return the task data of a regular execution due then
      */
     public TaskData regular(Schedule schedule, Instant due) {
-        return new TaskData(due, runner.newRunId(), Trigger.SCHEDULED, RunMode.full(), null);
+        return new TaskData(due, runner.newRunId(), Trigger.SCHEDULED, RunMode.full(), null, null);
     }
 
     // ---- the recurring schedule -----------------------------------------------------------------
@@ -144,7 +145,7 @@ public final class PipelineTasks {
     private CompletionHandler<String> dueRun(Pipeline pipeline, Schedule schedule, TaskData data,
                                              ExecutionContext ctx) {
         String name = pipeline.name();
-        Instant latest = data.due().plus(misfireGrace);
+        Instant latest = data.executeAt().plus(misfireGrace);
         String waitingFor = null;
         while (true) {
             Instant now = clock.instant();
@@ -158,7 +159,9 @@ public final class PipelineTasks {
             }
             if (data.recovers() != null && finishedNormally(data.recovers())) {
                 log.info("Run {} of '{}' was thought dead but finished; not running it again", data.recovers(), name);
-                return next(schedule, data.due(), now);
+                Instant next = schedule.next(data.due(), now);
+                publishNextRun(name, next);
+                return reschedule(regular(schedule, next));
             }
             Optional<String> holder;
             try {
@@ -222,16 +225,12 @@ public final class PipelineTasks {
             }
         }
         Instant next = schedule.next(data.due(), now);
-        publishNextRun(backend, pipeline.name(), next, clock);
+        publishNextRun(pipeline.name(), next);
         return reschedule(regular(schedule, next));
     }
 
-    private CompletionHandler<String> next(Schedule schedule, Instant due, Instant now) {
-        return reschedule(regular(schedule, schedule.next(due, now)));
-    }
-
     private static CompletionHandler<String> reschedule(TaskData data) {
-        return (complete, ops) -> ops.reschedule(complete, data.due(), data.toJson());
+        return (complete, ops) -> ops.reschedule(complete, data.executeAt(), data.toJson());
     }
 
     private static CompletionHandler<String> keep(Instant at) {
@@ -255,8 +254,14 @@ public final class PipelineTasks {
         Instant now = clock.instant();
         log.warn("The process running the scheduled run {} of '{}' stopped sending heartbeats; running it again "
                 + "as soon as its lease is free", dead, name);
-        TaskData revived = new TaskData(now, runner.newRunId(), Trigger.SCHEDULED, RunMode.full(), dead);
-        ops.reschedule(complete, revived.due(), revived.toJson());
+        Instant due;
+        try {
+            due = TaskData.parse((String) complete.getExecution().taskInstance.getData()).due();
+        } catch (RuntimeException e) {
+            due = complete.getExecution().executionTime;
+        }
+        TaskData revived = new TaskData(due, runner.newRunId(), Trigger.SCHEDULED, RunMode.full(), dead, now);
+        ops.reschedule(complete, revived.executeAt(), revived.toJson());
     }
 
     // ---- manual triggers ---------------------------------------------------------------------------
@@ -268,15 +273,22 @@ public final class PipelineTasks {
             log.error("A run of '{}' was triggered, but this instance does not have that pipeline; dropping it", name);
             return new CompletionHandler.OnCompleteRemove<>();
         }
+        if (stopping.getAsBoolean() || ctx.getSchedulerState().isShuttingDown()) {
+            return keep(clock.instant()); // another instance (or this one after its restart) takes it
+        }
         try {
             TaskData data = TaskData.parse(instance.getData());
             Instant next = cluster == null ? null : cluster.nextScheduled(name).orElse(null);
             RunReport report = runner.runOnce(pipeline, RunRequest.of(data.trigger(), data.mode())
                     .withRunId(data.runId()).withNextRunAt(next));
             if (report.outcome() == RunOutcome.ALREADY_RUNNING) {
-                log.info("Triggered run {} of '{}' not started: run {} holds the lease", data.runId(), name,
+                // the caller was told ACCEPTED with this id: leave a record of what became of it
+                log.info("Triggered run {} of '{}' not started: run {} took the lease first", data.runId(), name,
                         report.holderRunId());
+                history.record(report);
             }
+        } catch (IllegalStateException closed) {
+            return keep(clock.instant()); // the runner is closing: the scheduler is stopping
         } catch (RuntimeException e) {
             log.error("Triggered run of '{}' could not be run", name, e);
         }
@@ -286,15 +298,37 @@ public final class PipelineTasks {
     // ---- helpers --------------------------------------------------------------------------------
 
     /**
-     * Writes {@code nextRunAt} into the pipeline's status document unless a run is in progress (a
-     * run publishes its own). A corrupt document is replaced.
+     * Writes {@code nextRunAt} into the pipeline's status document while holding the pipeline's
+     * lease for a moment, so that it never overwrites the document of a run that is starting; when
+     * a run holds the lease, it publishes its own. A corrupt document is replaced.
      *
-     * @param backend  the state backend
      * @param pipeline the pipeline
      * @param next     the next scheduled run
-     * @param clock    the clock
      */
-    public static void publishNextRun(StateBackend backend, String pipeline, Instant next, Clock clock) {
+    public void publishNextRun(String pipeline, Instant next) {
+        Optional<Lease> lease;
+        try {
+            lease = backend.tryAcquire(pipeline, runner.newRunId(), Duration.ofSeconds(30));
+        } catch (RuntimeException e) {
+            log.warn("Could not publish the next run time of '{}': {}", pipeline, e.getMessage());
+            return;
+        }
+        if (lease.isEmpty()) {
+            return;
+        }
+        try {
+            writeNextRun(pipeline, next);
+        } finally {
+            try {
+                lease.get().release();
+            } catch (RuntimeException e) {
+                log.warn("Could not release the lease of '{}' after publishing its next run: {}", pipeline,
+                        e.getMessage());
+            }
+        }
+    }
+
+    private void writeNextRun(String pipeline, Instant next) {
         try {
             Optional<PipelineStatus> current;
             try {

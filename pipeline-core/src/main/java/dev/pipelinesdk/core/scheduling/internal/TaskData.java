@@ -20,13 +20,22 @@ import java.time.temporal.ChronoUnit;
  * @param trigger  who asked
  * @param mode     which phases
  * @param recovers for a run revived after its process died: the run id it replaces, else {@code null}
+ * @param revivedAt for such a run: when it was revived (the misfire grace counts from then; the
+ *                  schedule's grid still goes through {@code due}), else {@code null}
  */
-public record TaskData(Instant due, String runId, Trigger trigger, RunMode mode, String recovers) {
+public record TaskData(Instant due, String runId, Trigger trigger, RunMode mode, String recovers,
+                       Instant revivedAt) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Keeps milliseconds only, as the database keeps the execution time to the microsecond. */
     public TaskData {
         due = due.truncatedTo(ChronoUnit.MILLIS);
+        revivedAt = revivedAt == null ? null : revivedAt.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** @return when this execution should run: the revival instant, else the due instant */
+    public Instant executeAt() {
+        return revivedAt != null ? revivedAt : due;
     }
 
     /** @return the JSON text */
@@ -38,6 +47,9 @@ public record TaskData(Instant due, String runId, Trigger trigger, RunMode mode,
         o.put("mode", mode.toString());
         if (recovers != null) {
             o.put("recovers", recovers);
+        }
+        if (revivedAt != null) {
+            o.put("revivedAt", revivedAt.toString());
         }
         return o.toString();
     }
@@ -55,7 +67,8 @@ public record TaskData(Instant due, String runId, Trigger trigger, RunMode mode,
             JsonNode o = JSON.readTree(text);
             return new TaskData(Instant.parse(o.path("due").asText()), o.path("runId").asText(),
                     Trigger.fromWire(o.path("trigger").asText()), RunMode.parse(o.path("mode").asText("full")),
-                    o.hasNonNull("recovers") ? o.get("recovers").asText() : null);
+                    o.hasNonNull("recovers") ? o.get("recovers").asText() : null,
+                    o.hasNonNull("revivedAt") ? Instant.parse(o.get("revivedAt").asText()) : null);
         } catch (JsonProcessingException | DateTimeParseException e) {
             throw new IllegalArgumentException("unreadable task data: " + e.getMessage(), e);
         }
