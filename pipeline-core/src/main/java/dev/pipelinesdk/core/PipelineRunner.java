@@ -7,10 +7,10 @@ import dev.pipelinesdk.api.RunReport;
 import dev.pipelinesdk.api.StateBackend;
 import dev.pipelinesdk.api.StateBackendException;
 import dev.pipelinesdk.api.Trigger;
+import dev.pipelinesdk.core.internal.NodeId;
 import dev.pipelinesdk.core.internal.RunExecution;
 import dev.pipelinesdk.core.internal.RunIds;
 import dev.pipelinesdk.core.internal.RunSettings;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -224,18 +224,6 @@ public final class PipelineRunner implements AutoCloseable {
         return RunIds.next(settings.clock().instant());
     }
 
-    private static String defaultNodeId() {
-        String host = System.getenv("HOSTNAME");
-        if (host == null || host.isBlank()) {
-            try {
-                host = InetAddress.getLocalHost().getHostName();
-            } catch (Exception e) {
-                host = "unknown-host";
-            }
-        }
-        return host + "/" + ProcessHandle.current().pid();
-    }
-
     /**
      * Builds a {@link PipelineRunner}. Every setter rejects a bad value with the value in the
      * message. Not thread-safe.
@@ -252,7 +240,7 @@ public final class PipelineRunner implements AutoCloseable {
         private Duration cancelGrace = Duration.ofSeconds(5);
         private Path workRoot = Path.of(System.getProperty("java.io.tmpdir"),
                 "pipeline-sdk-work-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_"));
-        private String nodeId = defaultNodeId();
+        private String nodeId = NodeId.current();
 
         private Builder(StateBackend backend) {
             this.backend = Objects.requireNonNull(backend, "backend");

@@ -525,7 +525,11 @@ public final class RunExecution {
         };
     }
 
-    static String human(Duration d) {
+    /**
+     * @param d a duration
+     * @return it for a log line, e.g. {@code 250 ms}, {@code 12.5 s}, {@code 3 min 4 s}, {@code 2 h 5 min}
+     */
+    public static String human(Duration d) {
         long ms = d.toMillis();
         if (ms < 1000) {
             return ms + " ms";

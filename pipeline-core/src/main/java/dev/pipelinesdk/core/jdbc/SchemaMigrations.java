@@ -1,10 +1,10 @@
 package dev.pipelinesdk.core.jdbc;
 
+import dev.pipelinesdk.core.internal.NodeId;
 import dev.pipelinesdk.core.jdbc.internal.JdbcUrls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -184,7 +184,7 @@ public final class SchemaMigrations {
             record.setInt(1, m.version());
             record.setString(2, m.description());
             record.setString(3, m.checksum());
-            record.setString(4, processName());
+            record.setString(4, NodeId.current());
             record.executeUpdate();
             c.commit();
         } catch (SQLException e) {
@@ -280,17 +280,6 @@ public final class SchemaMigrations {
         }
     }
 
-    private static String processName() {
-        String host = System.getenv("HOSTNAME");
-        if (host == null || host.isBlank()) {
-            try {
-                host = InetAddress.getLocalHost().getHostName();
-            } catch (Exception e) {
-                host = "unknown-host";
-            }
-        }
-        return host + "/" + ProcessHandle.current().pid();
-    }
 
     /** One script: its version, description, file name, text (LF line ends) and SHA-256 of that text. */
     record Migration(int version, String description, String name, String sql, String checksum) {

@@ -21,6 +21,7 @@ import dev.pipelinesdk.core.Pipeline;
 import dev.pipelinesdk.core.PipelineRunner;
 import dev.pipelinesdk.core.RunHistory;
 import dev.pipelinesdk.core.RunRequest;
+import dev.pipelinesdk.core.internal.RunExecution;
 import dev.pipelinesdk.core.scheduling.Schedule;
 import java.time.Clock;
 import java.time.Duration;
@@ -207,7 +208,7 @@ public final class PipelineTasks {
     private CompletionHandler<String> missed(Pipeline pipeline, Schedule schedule, TaskData data, Instant now,
                                              String why) {
         Duration late = Duration.between(data.due(), now);
-        String reason = "due " + data.due() + ", " + human(late) + " late (misfire grace " + human(misfireGrace)
+        String reason = "due " + data.due() + ", " + RunExecution.human(late) + " late (misfire grace " + RunExecution.human(misfireGrace)
                 + "): " + why;
         RunReport report = new RunReport(data.runId(), pipeline.name(), Trigger.SCHEDULED, RunMode.full(),
                 RunOutcome.MISSED, runner.nodeId(), 0, now, now, List.of(), null, null, reason);
@@ -359,16 +360,5 @@ public final class PipelineTasks {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    private static String human(Duration d) {
-        long s = d.toSeconds();
-        if (s < 120) {
-            return d.toMillis() < 10_000 ? d.toMillis() + " ms" : s + " s";
-        }
-        if (s < 7200) {
-            return (s / 60) + " min";
-        }
-        return (s / 3600) + " h " + (s % 3600 / 60) + " min";
     }
 }
