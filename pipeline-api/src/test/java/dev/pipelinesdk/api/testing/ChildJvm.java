@@ -165,6 +165,26 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * For a child's {@code main}: prints {@code READY}, then waits (at most 60 s) until the parent
+     * creates the go file, so that several children start their work at the same moment.
+     *
+     * @param go the file the parent creates
+     * @throws InterruptedException  when interrupted
+     * @throws IllegalStateException when the file does not appear within 60 s
+     */
+    public static void readyThenAwait(Path go) throws InterruptedException {
+        System.out.println("READY");
+        System.out.flush();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(go)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no go file " + go + " within 60 s");
+            }
+            Thread.sleep(2);
+        }
+    }
+
     /** Kills the child if it still runs and waits (bounded) for it to go. */
     @Override
     public void close() {

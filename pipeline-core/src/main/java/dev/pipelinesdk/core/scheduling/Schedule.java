@@ -2,6 +2,7 @@ package dev.pipelinesdk.core.scheduling;
 
 import dev.pipelinesdk.core.scheduling.internal.CronExpression;
 import dev.pipelinesdk.core.scheduling.internal.WallClock;
+import dev.pipelinesdk.core.scheduling.internal.WallClockRule;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -222,28 +223,38 @@ public abstract class Schedule {
         }
     }
 
-    private static final class Daily extends Schedule {
-        private final List<LocalTime> times;
+    /** A schedule of local date-times in its zone (daily, cron): DST handled once, by {@link WallClock}. */
+    private abstract static class LocalSchedule extends Schedule {
+        private final WallClockRule rule;
 
-        Daily(List<LocalTime> times, ZoneId zone) {
+        LocalSchedule(ZoneId zone, WallClockRule rule) {
             super(zone);
-            this.times = times;
+            this.rule = rule;
         }
 
         @Override
-        public Instant first(Instant now) {
+        public final Instant first(Instant now) {
             Objects.requireNonNull(now, "now");
             return next(now, now);
         }
 
         @Override
-        public Instant next(Instant due, Instant after) {
+        public final Instant next(Instant due, Instant after) {
             Objects.requireNonNull(due, "due");
             Objects.requireNonNull(after, "after");
-            return WallClock.next(this::firstAtOrAfter, zone(), after);
+            return WallClock.next(rule, zone(), after);
+        }
+    }
+
+    private static final class Daily extends LocalSchedule {
+        private final List<LocalTime> times;
+
+        Daily(List<LocalTime> times, ZoneId zone) {
+            super(zone, from -> firstAtOrAfter(times, from));
+            this.times = times;
         }
 
-        private LocalDateTime firstAtOrAfter(LocalDateTime from) {
+        private static LocalDateTime firstAtOrAfter(List<LocalTime> times, LocalDateTime from) {
             LocalTime time = from.toLocalTime();
             for (LocalTime t : times) {
                 if (!t.isBefore(time)) {
@@ -268,25 +279,12 @@ public abstract class Schedule {
         }
     }
 
-    private static final class Cron extends Schedule {
+    private static final class Cron extends LocalSchedule {
         private final CronExpression expression;
 
         Cron(CronExpression expression, ZoneId zone) {
-            super(zone);
+            super(zone, expression);
             this.expression = expression;
-        }
-
-        @Override
-        public Instant first(Instant now) {
-            Objects.requireNonNull(now, "now");
-            return next(now, now);
-        }
-
-        @Override
-        public Instant next(Instant due, Instant after) {
-            Objects.requireNonNull(due, "due");
-            Objects.requireNonNull(after, "after");
-            return WallClock.next(expression, zone(), after);
         }
 
         @Override

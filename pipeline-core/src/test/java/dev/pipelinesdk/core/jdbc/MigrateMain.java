@@ -1,8 +1,7 @@
 package dev.pipelinesdk.core.jdbc;
 
-import java.nio.file.Files;
+import dev.pipelinesdk.api.testing.ChildJvm;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -32,15 +31,7 @@ public final class MigrateMain {
             ds.setPassword(password);
         }
         Path go = Path.of(args[2]);
-        System.out.println("READY");
-        System.out.flush();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(go)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no go file " + go + " within 60 s");
-            }
-            Thread.sleep(2);
-        }
+        ChildJvm.readyThenAwait(go);
         MigrationResult result = SchemaMigrations.migrate(ds);
         System.out.println("RESULT " + result.applied() + " " + result.currentVersion());
         System.out.flush();

@@ -1,8 +1,7 @@
 package dev.pipelinesdk.core.testing;
 
-import java.nio.file.Files;
+import dev.pipelinesdk.api.testing.ChildJvm;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Child JVM for {@link PostgresBinariesTest}: {@code ExtractMain GO_FILE} prints {@code READY},
@@ -20,15 +19,7 @@ public final class ExtractMain {
      */
     public static void main(String[] args) throws Exception {
         Path go = Path.of(args[0]);
-        System.out.println("READY");
-        System.out.flush();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(go)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no go file " + go + " within 60 s");
-            }
-            Thread.sleep(2);
-        }
+        ChildJvm.readyThenAwait(go);
         System.out.println("HOME " + PostgresBinaries.home());
         System.out.flush();
     }
