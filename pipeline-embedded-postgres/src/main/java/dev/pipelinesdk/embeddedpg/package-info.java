@@ -1,0 +1,2 @@
+/** A real PostgreSQL server run from the zonky binaries on the class path. */
+package dev.pipelinesdk.embeddedpg;
