@@ -1,0 +1,48 @@
+package dev.pipelinesdk.examples.stops;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.LongConsumer;
+
+/** Reports the running total of bytes read to a callback after every read. */
+final class CountingInputStream extends FilterInputStream {
+
+    private final LongConsumer bytesRead;
+    private long count;
+
+    CountingInputStream(InputStream in, LongConsumer bytesRead) {
+        super(in);
+        this.bytesRead = bytesRead;
+    }
+
+    @Override
+    public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+            count++;
+            bytesRead.accept(count);
+        }
+        return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+            count += n;
+            bytesRead.accept(count);
+        }
+        return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        long skipped = super.skip(n);
+        if (skipped > 0) {
+            count += skipped;
+            bytesRead.accept(count);
+        }
+        return skipped;
+    }
+}
