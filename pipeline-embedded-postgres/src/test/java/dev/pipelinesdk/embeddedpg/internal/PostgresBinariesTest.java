@@ -1,4 +1,4 @@
-package dev.pipelinesdk.core.testing;
+package dev.pipelinesdk.embeddedpg.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

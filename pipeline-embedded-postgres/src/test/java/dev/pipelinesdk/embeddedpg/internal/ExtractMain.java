@@ -1,4 +1,4 @@
-package dev.pipelinesdk.core.testing;
+package dev.pipelinesdk.embeddedpg.internal;
 
 import dev.pipelinesdk.api.testing.ChildJvm;
 import java.nio.file.Path;
