@@ -139,43 +139,39 @@ public final class ProblemFinder {
             .thenComparing(Problem::detail);
 
     /**
-     * The share of entities with at least one problem: distinct registry stops and OSM nodes named by a problem
-     * (a problem naming both counts both) divided by all registry stops plus all OSM nodes.
+     * The share of registry stops with at least one problem: what the pipeline's gate compares with
+     * {@code STOPS_MAX_PROBLEM_RATIO}. Problems of OSM nodes alone ({@code unmatched_osm}, an
+     * unnamed node) are reported but not counted: an OpenStreetMap extract normally holds many
+     * stops the registry does not (other operators, neighbouring countries), and their number says
+     * nothing about whether this run's matching went wrong.
      *
      * @param registry the registry stops
-     * @param osm      the OSM nodes
-     * @param problems the problems found for them
-     * @return the ratio in [0, 1]; 0 when there are no entities
+     * @param problems the problems found
+     * @return the ratio in [0, 1]; 0 when there are no registry stops
      */
-    public static double problemRatio(List<RegistryStop> registry, List<OsmStop> osm, List<Problem> problems) {
-        return problemRatio(registry.size(), osm.size(), problems);
+    public static double problemRatio(List<RegistryStop> registry, List<Problem> problems) {
+        return problemRatio(registry.size(), problems);
     }
 
     /**
      * @param registryCount how many registry stops there are
-     * @param osmCount      how many OSM nodes there are
      * @param problems      the problems found for them
-     * @return distinct entities in problems / (registryCount + osmCount), capped at 1; 0 when there are none
-     * @see #problemRatio(List, List, List)
+     * @return distinct registry stops named by a problem / registryCount, capped at 1; 0 when there are none
+     * @see #problemRatio(List, List)
      */
-    public static double problemRatio(long registryCount, long osmCount, List<Problem> problems) {
-        if (registryCount < 0 || osmCount < 0) {
-            throw new IllegalArgumentException("counts must be >= 0, got " + registryCount + " and " + osmCount);
+    public static double problemRatio(long registryCount, List<Problem> problems) {
+        if (registryCount < 0) {
+            throw new IllegalArgumentException("registryCount must be >= 0, got " + registryCount);
         }
-        long all = registryCount + osmCount;
-        if (all == 0) {
+        if (registryCount == 0) {
             return 0;
         }
         Set<String> stops = new HashSet<>();
-        Set<Long> nodes = new HashSet<>();
         for (Problem p : problems) {
             if (p.atlasId() != null) {
                 stops.add(p.atlasId());
             }
-            if (p.osmId() != null) {
-                nodes.add(p.osmId());
-            }
         }
-        return Math.min(1.0, (double) (stops.size() + nodes.size()) / all);
+        return Math.min(1.0, (double) stops.size() / registryCount);
     }
 }

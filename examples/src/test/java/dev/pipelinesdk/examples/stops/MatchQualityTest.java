@@ -33,7 +33,7 @@ class MatchQualityTest {
 
         System.out.printf("%d stops, %d nodes, seed %d: %s; problem ratio %.3f; generate %d ms, read %d ms,"
                         + " match %d ms, problems %d ms%n", registry.size(), osm.size(), seed, quality,
-                ProblemFinder.problemRatio(registry, osm, problems), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
+                ProblemFinder.problemRatio(registry, problems), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
                 (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
         assertThat(registry).hasSize(stops);
         assertThat(osm).hasSize(summary.osmNodes());

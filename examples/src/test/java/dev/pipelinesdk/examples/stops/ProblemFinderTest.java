@@ -68,16 +68,17 @@ class ProblemFinderTest {
     }
 
     @Test
-    void ratioCountsDistinctEntitiesOnce() {
+    void ratioCountsDistinctRegistryStopsOnceAndIgnoresOsmOnlyProblems() {
         List<Problem> problems = List.of(
                 new Problem("a", 1L, Kind.NAME_MISMATCH, "x"),
                 new Problem("a", null, Kind.MISSING_DATA, "x"),
                 new Problem(null, 2L, Kind.UNMATCHED_OSM, "x"),
                 new Problem(null, 2L, Kind.MISSING_DATA, "x"));
-        assertThat(ProblemFinder.problemRatio(4, 6, problems)).isEqualTo(0.3);
-        assertThat(ProblemFinder.problemRatio(0, 0, List.of())).isZero();
-        assertThat(ProblemFinder.problemRatio(3, 0, List.of())).isZero();
-        assertThat(ProblemFinder.problemRatio(List.of(stop("a", null, null, 0, 0)), List.of(), problems.subList(1, 2)))
+        assertThat(ProblemFinder.problemRatio(4, problems)).isEqualTo(0.25);
+        assertThat(ProblemFinder.problemRatio(4, problems.subList(2, 4))).isZero();
+        assertThat(ProblemFinder.problemRatio(0, List.of())).isZero();
+        assertThat(ProblemFinder.problemRatio(3, List.of())).isZero();
+        assertThat(ProblemFinder.problemRatio(List.of(stop("a", null, null, 0, 0)), problems.subList(1, 2)))
                 .isEqualTo(1.0);
     }
 }
