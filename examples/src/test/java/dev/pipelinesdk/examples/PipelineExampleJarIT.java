@@ -101,7 +101,10 @@ class PipelineExampleJarIT {
 
             scheduler.process().destroy(); // SIGTERM: a graceful stop
             assertThat(scheduler.awaitExit(BOUND)).isIn(0, 143);
+            assertThat(scheduler.stderr()).contains("Pipeline scheduler").contains("stopped");
         }
+        // the scheduler was the last process attached: it stopped the embedded server on its way out
+        assertThat(cwd.resolve("pipeline-data/postgres/postmaster.pid")).doesNotExist();
 
         // a restart: the history and the schedule persist in ./pipeline-data/postgres
         JsonNode history = new ObjectMapper().readTree(command(0, "history", "--json"));

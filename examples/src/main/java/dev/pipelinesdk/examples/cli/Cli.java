@@ -71,6 +71,8 @@ public final class Cli {
     private final PrintStream out;
     private final PrintStream err;
     private final UnaryOperator<StopsPipeline.Builder> customize;
+    /** Counted down when {@link #run} has closed everything: shutdown hooks wait for it, so the JVM does not halt first. */
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     /**
      * @param env        the environment variables
@@ -109,6 +111,14 @@ public final class Cli {
      * @return the exit code ({@link ExitCodes})
      */
     public int run(String[] args) {
+        try {
+            return execute(args);
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    private int execute(String[] args) {
         try {
             Args parsed = Args.parse(args, COMMANDS, "scheduler");
             if (parsed.command().equals("help")) {
@@ -238,6 +248,7 @@ public final class Cli {
             } finally {
                 stopped.countDown();
             }
+            awaitClosed(); // the main thread detaches from the database, perhaps stopping the embedded server
         }, "scheduler-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         for (JobInfo job : scheduler.jobs()) {
@@ -271,23 +282,14 @@ public final class Cli {
         try (PipelineRunner runner = PipelineRunner.builder(services.backend())
                 .history(JdbcRunHistory.create(services.dataSource()))
                 .build()) {
-            CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 if (runner.cancel(pipeline.name(), "the process was asked to stop (SIGINT/SIGTERM)")) {
-                    try {
-                        finished.await(RUN_STOP_BOUND.toMillis(), TimeUnit.MILLISECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+                    log.info("Cancelling the run: the process was asked to stop");
                 }
+                awaitClosed(); // the run records its end, then the main thread closes the runner and the database
             }, "run-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            RunReport report;
-            try {
-                report = runner.runOnce(pipeline, RunRequest.of(trigger, mode));
-            } finally {
-                finished.countDown();
-            }
+            RunReport report = runner.runOnce(pipeline, RunRequest.of(trigger, mode));
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
@@ -302,6 +304,16 @@ public final class Cli {
                         + (report.holderRunId() == null ? "(unknown)" : report.holderRunId()) + " holds the lease");
                 default -> fail(ExitCodes.RUN_FAILED, Output.runSummary(report));
             };
+        }
+    }
+
+    private void awaitClosed() {
+        try {
+            if (!closed.await(RUN_STOP_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("Still closing after {}; exiting anyway", RUN_STOP_BOUND);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -80,6 +80,29 @@ class CliProcessTest {
     }
 
     @Test
+    void sigtermDuringARunCancelsItReleasesTheLeaseAndKeepsTheServedData() throws Exception {
+        assertThat(cli("run").code()).isZero();
+        String before = StopsFixture.servedDigest(fixture.dataSource);
+        StopsGenerator.generate(sources, StopsFixture.STOPS, StopsFixture.SEED + 3);
+        String stoppedRun;
+        try (ChildJvm run = child(HookedCli.class, "run")) {
+            run.awaitLine(HookedCli.AT_SWAP, BOUND);
+            stoppedRun = runningRunId();
+            run.process().destroy(); // SIGTERM
+            assertThat(run.awaitExit(BOUND)).as(run.diagnostics()).isEqualTo(143);
+        }
+        assertThat(JdbcRunHistory.create(fixture.dataSource).find(stoppedRun).orElseThrow().outcome())
+                .isEqualTo(RunOutcome.CANCELLED);
+        assertThat(StopsFixture.servedDigest(fixture.dataSource)).isEqualTo(before);
+        JsonNode status = new ObjectMapper().readTree(cli("status", "--json").out());
+        assertThat(status.get("state").asText()).isEqualTo("cancelled");
+        // the lease was released: the next run starts at once and imports the new sources
+        CliTestSupport.Result next = cli("run");
+        assertThat(next.code()).as("%s", next).isZero();
+        assertThat(StopsFixture.servedDigest(fixture.dataSource)).isNotEqualTo(before);
+    }
+
+    @Test
     void aSecondRunWhileOneRunsExits75NamingTheHolder() throws Exception {
         try (ChildJvm first = child(HookedCli.class, "run")) {
             first.awaitLine(HookedCli.AT_SWAP, BOUND);
