@@ -22,8 +22,11 @@ import java.util.concurrent.TimeUnit;
  * {@code --bind 127.0.0.1 --save '' --appendonly no}, in a data directory of its own, so that
  * {@link #save()} + {@link #kill()} + {@link #start()} restarts it with its data, and
  * {@link #kill()} + {@link #start()} without a save restarts it empty.
+ *
+ * <p>Shipped in pipeline-redis's test-jar (with the {@code embedded-redis} test dependency) for the
+ * modules built on it.
  */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
 
     /** Environment variable: path to a redis-server binary to use instead of the bundled one. */
     static final String SERVER_ENV = "PIPELINE_TEST_REDIS_SERVER";
@@ -45,13 +48,28 @@ final class RedisServerProcess implements AutoCloseable {
         this.extraArgs = extraArgs;
     }
 
-    /** Starts a server without a password. */
-    static RedisServerProcess start(Path dir) throws IOException, InterruptedException {
+    /**
+     * Starts a server without a password.
+     *
+     * @param dir its data directory
+     * @return the running server
+     * @throws IOException          when it cannot be started
+     * @throws InterruptedException when interrupted while waiting for it
+     */
+    public static RedisServerProcess start(Path dir) throws IOException, InterruptedException {
         return start(dir, null);
     }
 
-    /** Starts a server; with a password it runs with {@code --requirepass}. */
-    static RedisServerProcess start(Path dir, String password) throws IOException, InterruptedException {
+    /**
+     * Starts a server; with a password it runs with {@code --requirepass}.
+     *
+     * @param dir      its data directory
+     * @param password the password, or {@code null}
+     * @return the running server
+     * @throws IOException          when it cannot be started
+     * @throws InterruptedException when interrupted while waiting for it
+     */
+    public static RedisServerProcess start(Path dir, String password) throws IOException, InterruptedException {
         return startOn(dir, freePort(), password);
     }
 
@@ -67,8 +85,11 @@ final class RedisServerProcess implements AutoCloseable {
         return server;
     }
 
-    /** @return a loopback port nobody listens on right now */
-    static int freePort() throws IOException {
+    /**
+     * @return a loopback port nobody listens on right now
+     * @throws IOException when no port can be bound
+     */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(false);
             s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -76,12 +97,13 @@ final class RedisServerProcess implements AutoCloseable {
         }
     }
 
-    int port() {
+    /** @return the port it listens on (127.0.0.1) */
+    public int port() {
         return port;
     }
 
     /** @return {@code redis://[:password@]127.0.0.1:port} */
-    String url() {
+    public String url() {
         return "redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port;
     }
 
@@ -175,6 +197,7 @@ final class RedisServerProcess implements AutoCloseable {
         }
     }
 
+    /** Kills the server. */
     @Override
     public void close() {
         kill();
