@@ -4,17 +4,24 @@ import dev.pipelinesdk.core.config.ConfigException;
 import dev.pipelinesdk.core.config.internal.Masking;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Where a source of the stops pipeline comes from: a {@code file:} path or an {@code http:} /
  * {@code https:} URL. Immutable. {@link #toString()} never shows a password.
  */
 public final class SourceUrl {
+
+    private static final Pattern QUERY_VALUE = Pattern.compile("((?:^|&)[^=&]*=)[^&]*");
 
     static final String ACCEPTED = "expected file:/path/to/file (or file:relative/path), http://host/path or https://host/path";
 
@@ -86,8 +93,12 @@ public final class SourceUrl {
     }
 
     private static ConfigException invalid(String variable, String value, String problem) {
-        return new ConfigException(variable, variable + "=" + Masking.quote(Masking.maskUrl(value)) + " " + problem
-                + "; " + ACCEPTED);
+        String shown = Masking.maskUrl(value);
+        int query = shown.indexOf('?');
+        if (query >= 0) {
+            shown = shown.substring(0, query + 1) + QUERY_VALUE.matcher(shown.substring(query + 1)).replaceAll("$1" + Masking.MASK);
+        }
+        return new ConfigException(variable, variable + "=" + Masking.quote(shown) + " " + problem + "; " + ACCEPTED);
     }
 
     /** @return the URL; for a file, its absolute {@code file:} URI */
@@ -124,9 +135,38 @@ public final class SourceUrl {
         return uri.hashCode();
     }
 
-    /** @return a file's absolute path, or the URL with any password masked */
+    /**
+     * @return a stable identity of the full URL (credentials and query included), for telling
+     *     whether a kept copy came from this source; never shown
+     */
+    public String key() {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(uri.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    /** @return a file's absolute path, or the URL with its password and query values masked */
     @Override
     public String toString() {
-        return file != null ? file.toString() : Masking.maskUrl(uri.toString());
+        if (file != null) {
+            return file.toString();
+        }
+        StringBuilder b = new StringBuilder(uri.getScheme()).append("://");
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo != null) {
+            int colon = userInfo.indexOf(':');
+            b.append(colon < 0 ? Masking.MASK : userInfo.substring(0, colon + 1) + Masking.MASK).append('@');
+        }
+        b.append(uri.getRawAuthority().substring(userInfo == null ? 0 : userInfo.length() + 1));
+        b.append(uri.getRawPath() == null ? "" : uri.getRawPath());
+        if (uri.getRawQuery() != null) {
+            // query values often carry tokens (?access_token=, signed URLs): show the names only
+            b.append('?').append(QUERY_VALUE.matcher(uri.getRawQuery()).replaceAll("$1" + Masking.MASK));
+        }
+        return b.toString();
     }
+
 }

@@ -164,6 +164,12 @@ public final class SharedPostgres {
     }
 
     private ConnectionFile awaitRunning(Optional<ConnectionFile> known, Path cluster, ProcessHandle postmaster) {
+        if (known.isEmpty()) {
+            throw new EmbeddedPostgresException("A PostgreSQL server (pid " + postmaster.pid() + ") runs on " + cluster
+                    + " but " + cluster.resolveSibling(CONNECTION_FILE) + " (with its password) is missing; restore that"
+                    + " file, or stop the server (kill -INT " + postmaster.pid() + ") and delete " + cluster
+                    + " to start afresh (its data are lost)");
+        }
         long deadline = System.nanoTime() + startTimeout.toNanos();
         while (known.isPresent() && System.nanoTime() - deadline < 0 && postmaster.isAlive()) {
             if (answers(known.get(), cluster)) {
@@ -429,7 +435,7 @@ public final class SharedPostgres {
     public static final class Builder {
 
         private final Path baseDir;
-        private Duration lockTimeout = Duration.ofSeconds(30);
+        private Duration lockTimeout = Duration.ofMinutes(3);
         private Duration startTimeout = Duration.ofSeconds(60);
         private Duration stopTimeout = Duration.ofSeconds(30);
 
@@ -439,7 +445,8 @@ public final class SharedPostgres {
 
         /**
          * @param bound how long to wait for {@code postgres.lock} while another process starts or
-         *              stops the server; default 30 s
+         *              stops the server (which may include a first {@code initdb}, the server's
+         *              start and its shutdown); default 3 min, above the start and stop bounds
          * @return this builder
          */
         public Builder lockTimeout(Duration bound) {

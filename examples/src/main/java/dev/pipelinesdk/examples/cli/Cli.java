@@ -149,14 +149,22 @@ public final class Cli {
             log.debug("Unavailable", e);
             return fail(ExitCodes.UNAVAILABLE, e.getMessage());
         } catch (RuntimeException e) {
-            log.error("Unexpected error", e);
-            return fail(ExitCodes.RUN_FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
+            log.debug("Unexpected error", e); // the stack trace only at DEBUG: the user gets one line
+            return fail(ExitCodes.RUN_FAILED, e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
         }
     }
 
     private int fail(int code, String message) {
-        err.println(PROGRAM + ": " + message);
+        err.println(PROGRAM + ": " + firstLine(message));
         return code;
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "(no message)";
+        }
+        int nl = message.indexOf('\n');
+        return (nl < 0 ? message : message.substring(0, nl)).strip();
     }
 
     private static String usage() {
@@ -215,6 +223,7 @@ public final class Cli {
     private Pipeline pipeline(Services services, boolean force) {
         ExampleConfig config = services.config();
         StopsPipeline.Builder b = StopsPipeline.builder(services.dataSource(), config.dataDir())
+                .fenceDomain(services.backend().description())
                 .radiusMetres(config.radiusMetres())
                 .maxProblemRatio(config.maxProblemRatio())
                 .force(force);
@@ -319,6 +328,11 @@ public final class Cli {
 
     private int trigger(Services services, Args args) {
         RunMode mode = mode(args);
+        try {
+            mode.select(StopsPipeline.PHASES);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("trigger: --mode " + mode + ": " + e.getMessage());
+        }
         PipelineSchedulerClient client = client(services);
         TriggerResult result;
         try {

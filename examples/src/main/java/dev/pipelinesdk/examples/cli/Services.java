@@ -3,6 +3,7 @@ package dev.pipelinesdk.examples.cli;
 import dev.pipelinesdk.api.StateBackend;
 import dev.pipelinesdk.core.config.DatabaseUrl;
 import dev.pipelinesdk.core.jdbc.JdbcRunHistory;
+import dev.pipelinesdk.embeddedpg.EmbeddedPostgresException;
 import dev.pipelinesdk.embeddedpg.SharedPostgres;
 import dev.pipelinesdk.examples.ExampleConfig;
 import dev.pipelinesdk.file.FileStateBackend;
@@ -50,7 +51,14 @@ final class Services implements AutoCloseable {
                 ds = pg;
                 databaseDescription = "DATABASE_URL " + url;
             } else {
-                SharedPostgres.Attachment attachment = SharedPostgres.attach(config.dataDir());
+                SharedPostgres.Attachment attachment;
+                try {
+                    attachment = SharedPostgres.attach(config.dataDir());
+                } catch (EmbeddedPostgresException e) {
+                    throw new UnavailableException("The embedded PostgreSQL in " + config.dataDir().resolve("postgres")
+                            + " is not available: " + Cli.firstLine(e.getMessage()) + " (details in "
+                            + config.dataDir().resolve("postgres.log") + ")", e);
+                }
                 opened.add(attachment);
                 ds = attachment.dataSource();
                 databaseDescription = "the embedded PostgreSQL in " + config.dataDir().resolve("postgres");

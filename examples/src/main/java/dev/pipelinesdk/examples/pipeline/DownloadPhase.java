@@ -12,8 +12,8 @@ import javax.sql.DataSource;
 
 /**
  * Phase 1: fetches the registry CSV and the OpenStreetMap JSON into the kept sources directory,
- * with byte progress. When both have the content the served data was computed from, the run ends
- * as {@code skipped} ("sources unchanged"), unless it was forced.
+ * with byte progress. When both have the content the served data was computed from, with the same
+ * matching settings, the run ends as {@code skipped} ("sources unchanged"), unless it was forced.
  */
 final class DownloadPhase implements Phase {
 
@@ -26,9 +26,10 @@ final class DownloadPhase implements Phase {
     private final String pipeline;
     private final boolean force;
     private final SourceFetcher fetcher;
+    private final String settings;
 
     DownloadPhase(StopsLayout layout, SourceUrl registrySource, SourceUrl osmSource, DataSource dataSource,
-                  String pipeline, boolean force, SourceFetcher fetcher) {
+                  String pipeline, boolean force, SourceFetcher fetcher, String settings) {
         this.layout = layout;
         this.registrySource = registrySource;
         this.osmSource = osmSource;
@@ -36,6 +37,7 @@ final class DownloadPhase implements Phase {
         this.pipeline = pipeline;
         this.force = force;
         this.fetcher = fetcher;
+        this.settings = settings;
     }
 
     @Override
@@ -69,6 +71,11 @@ final class DownloadPhase implements Phase {
         }
         now.write(layout.sourcesManifest());
 
+        boolean sameSettings = served.isPresent() && settings.equals(served.get().settings());
+        if (served.isPresent() && now.sameContent(served.get().sources()) && !sameSettings) {
+            ctx.message("Sources unchanged, but the matching settings changed since run " + served.get().runId());
+            return PhaseResult.done();
+        }
         if (served.isPresent() && now.sameContent(served.get().sources())) {
             if (force) {
                 ctx.message("Sources unchanged since run " + served.get().runId() + "; running anyway (forced)");
@@ -91,9 +98,11 @@ final class DownloadPhase implements Phase {
         }
     }
 
-    /** The kept fingerprint counts only while its file is there and came from the same source. */
-    private static SourceFingerprint keptIfPresent(Optional<SourceFingerprint> kept, Path file, SourceUrl source) {
-        if (kept.isEmpty() || !Files.isRegularFile(file) || !kept.get().source().equals(source.toString())) {
+    /** The kept fingerprint counts only while its file is there, whole, and came from the same source. */
+    private static SourceFingerprint keptIfPresent(Optional<SourceFingerprint> kept, Path file, SourceUrl source)
+            throws IOException {
+        if (kept.isEmpty() || !Files.isRegularFile(file) || !kept.get().key().equals(source.key())
+                || Files.size(file) != kept.get().size()) {
             return null;
         }
         return kept.get();

@@ -24,13 +24,20 @@ final class ImportPhase implements Phase {
     private final StopsLayout layout;
     private final DataSource dataSource;
     private final String pipeline;
+    private final String fenceDomain;
+    private final String settings;
     private final Runnable beforeSwap;
+    private final Runnable beforeCommit;
 
-    ImportPhase(StopsLayout layout, DataSource dataSource, String pipeline, Runnable beforeSwap) {
+    ImportPhase(StopsLayout layout, DataSource dataSource, String pipeline, String fenceDomain, String settings,
+                Runnable beforeSwap, Runnable beforeCommit) {
         this.layout = layout;
         this.dataSource = dataSource;
         this.pipeline = pipeline;
+        this.fenceDomain = fenceDomain;
+        this.settings = settings;
         this.beforeSwap = beforeSwap;
+        this.beforeCommit = beforeCommit;
     }
 
     @Override
@@ -47,7 +54,7 @@ final class ImportPhase implements Phase {
         long fence = ctx.fencingToken();
 
         StopsTables.ensureSchema(dataSource);
-        StopsTables.claim(dataSource, pipeline, fence);
+        StopsTables.claim(dataSource, pipeline, fence, fenceDomain);
         List<String> dropped = StopsTables.dropLeftovers(dataSource, fence);
         if (!dropped.isEmpty()) {
             log.info("Dropped staging tables left by imports that did not finish: {}", dropped);
@@ -73,7 +80,11 @@ final class ImportPhase implements Phase {
         beforeSwap.run();
 
         ctx.message("Swapping the new rows in");
-        StopsTables.swap(dataSource, pipeline, fence, ctx.runId(), matchRows, problemRows, sources, ctx::throwIfCancelled);
+        StopsTables.swap(dataSource, pipeline, fence, fenceDomain, ctx.runId(), matchRows, problemRows, sources, settings,
+                () -> {
+                    ctx.throwIfCancelled();
+                    beforeCommit.run();
+                });
         ctx.count("match_rows", matchRows);
         ctx.count("problem_rows", problemRows);
         ctx.progress(total, total);

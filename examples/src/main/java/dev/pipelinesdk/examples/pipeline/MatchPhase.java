@@ -37,6 +37,13 @@ final class MatchPhase implements Phase {
     public PhaseResult run(PhaseContext ctx) throws Exception {
         ctx.message("Reading the sources");
         StopsData data = StopsData.readSources(layout);
+        // an empty export (a header only, a truncated transfer) must never replace the served data
+        if (data.registry().isEmpty()) {
+            throw new EmptySourceException(data.manifest().registry().source(), "registry stops");
+        }
+        if (data.osm().isEmpty()) {
+            throw new EmptySourceException(data.manifest().osm().source(), "OpenStreetMap stop nodes");
+        }
         ctx.count("registry_stops", data.registry().size());
         ctx.count("osm_stops", data.osm().size());
         ctx.throwIfCancelled();

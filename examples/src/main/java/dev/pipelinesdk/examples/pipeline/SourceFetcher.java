@@ -4,18 +4,25 @@ import dev.pipelinesdk.examples.SourceUrl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
 
@@ -99,14 +106,28 @@ final class SourceFetcher {
         }
         try (InputStream in = Files.newInputStream(file)) {
             Copy copy = copy(in, target, transfer);
-            return new Fetched(false, new SourceFingerprint(source.toString(), copy.sha256, copy.size, modified, null, null));
+            return new Fetched(false, new SourceFingerprint(source.toString(), source.key(), copy.sha256, copy.size, modified, null, null));
         }
     }
 
     private Fetched fetchHttp(SourceUrl source, SourceFingerprint kept, Path target, Transfer transfer)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(source.uri()).GET().timeout(HEADERS_TIMEOUT)
+        URI uri = source.uri();
+        HttpRequest.Builder request = HttpRequest.newBuilder().GET().timeout(HEADERS_TIMEOUT)
                 .header("Accept-Encoding", "identity");
+        if (uri.getRawUserInfo() != null) {
+            // the JDK client ignores user info in the URL: send it as Basic authentication instead
+            String credentials = URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    credentials.getBytes(StandardCharsets.UTF_8)));
+            try {
+                uri = new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(),
+                        uri.getFragment());
+            } catch (java.net.URISyntaxException e) {
+                throw new IOException(source + ": " + e.getMessage(), e);
+            }
+        }
+        request.uri(uri);
         boolean conditional = false;
         if (kept != null && kept.etag() != null) {
             request.header("If-None-Match", kept.etag());
@@ -140,7 +161,7 @@ final class SourceFetcher {
                 throw new TransientSourceException(source + ": the body ended after " + copy.size + " of " + announced
                         + " announced bytes", null);
             }
-            return new Fetched(false, new SourceFingerprint(source.toString(), copy.sha256, copy.size, null,
+            return new Fetched(false, new SourceFingerprint(source.toString(), source.key(), copy.sha256, copy.size, null,
                     response.headers().firstValue("ETag").orElse(null),
                     response.headers().firstValue("Last-Modified").orElse(null)));
         } catch (IOException e) {
@@ -176,7 +197,9 @@ final class SourceFetcher {
         }
         byte[] buffer = new byte[CHUNK];
         long size = 0;
-        try (OutputStream out = Files.newOutputStream(target)) {
+        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            OutputStream out = Channels.newOutputStream(ch);
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 if (n == 0) {
@@ -187,6 +210,8 @@ final class SourceFetcher {
                 size += n;
                 transfer.copied(n);
             }
+            out.flush();
+            ch.force(true); // on disk before it is renamed over the kept copy
         }
         return new Copy(size, HexFormat.of().formatHex(sha.digest()));
     }

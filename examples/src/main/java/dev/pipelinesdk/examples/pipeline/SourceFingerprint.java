@@ -11,19 +11,21 @@ import java.util.Objects;
  * validators that let the next fetch skip the transfer: size and modification time for a file,
  * {@code ETag} and {@code Last-Modified} for HTTP.
  *
- * @param source       the source's URL, password masked
+ * @param source       the source as shown: a file path, or the URL with password and query values masked
+ * @param key          the source's identity ({@link dev.pipelinesdk.examples.SourceUrl#key()})
  * @param sha256       the content's SHA-256, hex
  * @param size         the content's length in bytes
  * @param modified     a file's modification time; {@code null} for HTTP
  * @param etag         the HTTP {@code ETag}; {@code null} when absent
  * @param lastModified the HTTP {@code Last-Modified} as sent; {@code null} when absent
  */
-public record SourceFingerprint(String source, String sha256, long size, Instant modified, String etag,
+public record SourceFingerprint(String source, String key, String sha256, long size, Instant modified, String etag,
                                 String lastModified) {
 
     /** Validates. */
     public SourceFingerprint {
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(key, "key");
         Objects.requireNonNull(sha256, "sha256");
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0: " + size);
@@ -41,6 +43,7 @@ public record SourceFingerprint(String source, String sha256, long size, Instant
     ObjectNode toJson() {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("source", source);
+        node.put("key", key);
         node.put("sha256", sha256);
         node.put("size", size);
         if (modified != null) {
@@ -60,7 +63,7 @@ public record SourceFingerprint(String source, String sha256, long size, Instant
             throw new IllegalArgumentException(where + ": not a source fingerprint: " + node);
         }
         JsonNode modified = node.get("modified");
-        return new SourceFingerprint(node.path("source").asText(""), node.get("sha256").asText(), node.get("size").asLong(),
+        return new SourceFingerprint(node.path("source").asText(""), node.path("key").asText(""), node.get("sha256").asText(), node.get("size").asLong(),
                 modified == null || modified.isNull() ? null : Instant.parse(modified.asText()),
                 text(node, "etag"), text(node, "lastModified"));
     }

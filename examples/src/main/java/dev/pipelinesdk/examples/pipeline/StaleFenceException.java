@@ -15,6 +15,8 @@ public final class StaleFenceException extends PipelineException {
      */
     StaleFenceException(long fence, long claimed) {
         super("Import refused: this run's fencing token " + fence + " is older than token " + claimed
-                + ", which has claimed the served tables; the served data stays as it is");
+                + ", which has claimed the served tables; the served data stays as it is. (If the state backend's"
+                + " fence counter was reset, clear the claim once, with no run active: UPDATE stops_import_state"
+                + " SET claimed_fence = 0)");
     }
 }

@@ -31,6 +31,9 @@ public final class StopsPipeline {
     /** The pipeline's name. */
     public static final String NAME = "stops";
 
+    /** Raised whenever the matching or problem rules change, so that unchanged sources are computed again. */
+    static final int MATCHER_VERSION = 1;
+
     /** The phases, in order. */
     public static final List<String> PHASES = List.of(DownloadPhase.NAME, MatchPhase.NAME, ProblemsPhase.NAME,
             ImportPhase.NAME);
@@ -58,6 +61,8 @@ public final class StopsPipeline {
         private boolean force;
         private HttpClient http;
         private Runnable beforeSwap = () -> { };
+        private Runnable beforeCommit = () -> { };
+        private String fenceDomain = "default";
 
         private Builder(DataSource dataSource, Path dataDir) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -141,6 +146,42 @@ public final class StopsPipeline {
         }
 
         /**
+         * A hook for tests and fault drills: runs inside the swap transaction, after the renames and
+         * just before the commit (a kill here must leave the served data intact too).
+         *
+         * @param hook what to run; it may block or throw
+         * @return this builder
+         */
+        public Builder beforeCommit(Runnable hook) {
+            this.beforeCommit = Objects.requireNonNull(hook, "hook");
+            return this;
+        }
+
+        /**
+         * @param domain what issues the fencing tokens, e.g. the state backend's
+         *               {@link dev.pipelinesdk.api.StateBackend#description() description}; tokens are
+         *               compared only within one domain, so moving to another backend does not block
+         *               imports; default {@code "default"}
+         * @return this builder
+         */
+        public Builder fenceDomain(String domain) {
+            if (domain == null || domain.isBlank()) {
+                throw new IllegalArgumentException("fenceDomain must not be blank");
+            }
+            this.fenceDomain = domain;
+            return this;
+        }
+
+        /**
+         * @return the settings that decide the results besides the sources; a change makes the next
+         *     run recompute even when the sources are unchanged
+         */
+        String settings() {
+            return String.format(java.util.Locale.ROOT, "radius=%s;maxProblemRatio=%s;matcher=%d", radiusMetres,
+                    maxProblemRatio, MATCHER_VERSION);
+        }
+
+        /**
          * @return the pipeline
          * @throws IllegalStateException when no sources were given
          */
@@ -152,11 +193,12 @@ public final class StopsPipeline {
             RetryPolicy transient_ = RetryPolicy.builder().maxAttempts(3).backoff(Duration.ofSeconds(2), 2.0)
                     .retryOn(SourceFetcher.TransientSourceException.class).build();
             return Pipeline.builder(NAME)
-                    .phase(new DownloadPhase(layout, registrySource, osmSource, dataSource, NAME, force, fetcher),
+                    .phase(new DownloadPhase(layout, registrySource, osmSource, dataSource, NAME, force, fetcher, settings()),
                             Duration.ofHours(1), transient_)
                     .phase(new MatchPhase(layout, radiusMetres), Duration.ofHours(1))
                     .phase(new ProblemsPhase(layout, radiusMetres, maxProblemRatio), Duration.ofMinutes(30))
-                    .phase(new ImportPhase(layout, dataSource, NAME, beforeSwap), Duration.ofHours(1))
+                    .phase(new ImportPhase(layout, dataSource, NAME, fenceDomain, settings(), beforeSwap, beforeCommit),
+                            Duration.ofHours(1))
                     .build();
         }
     }

@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The served tables of the stops pipeline and their safe replacement.
@@ -41,6 +43,7 @@ import org.postgresql.copy.CopyManager;
  * leftover staging tables.
  */
 public final class StopsTables {
+    private static final Logger log = LoggerFactory.getLogger(StopsTables.class);
 
     /** The served table of matches. */
     public static final String MATCHES = "stop_matches";
@@ -53,6 +56,8 @@ public final class StopsTables {
     private static final Pattern STAGING = Pattern.compile("(stop_matches|stop_problems)_f([0-9]+)");
     /** How long the swap waits for readers' locks before it gives up (the served data stays). */
     static final String LOCK_TIMEOUT = "30s";
+    /** How long the swap may sit idle inside its transaction before the server rolls it back. */
+    static final String IDLE_TIMEOUT = "60s";
 
     private StopsTables() {
     }
@@ -78,6 +83,8 @@ public final class StopsTables {
                 s.execute("CREATE TABLE IF NOT EXISTS " + STATE + " (pipeline text PRIMARY KEY,"
                         + " claimed_fence bigint NOT NULL, served_fence bigint, run_id text, imported_at timestamptz,"
                         + " match_rows bigint, problem_rows bigint, sources text)");
+                s.execute("ALTER TABLE " + STATE + " ADD COLUMN IF NOT EXISTS fence_domain text");
+                s.execute("ALTER TABLE " + STATE + " ADD COLUMN IF NOT EXISTS settings text");
             }
             c.commit();
         }
@@ -92,9 +99,10 @@ public final class StopsTables {
      * @param matchRows  rows in {@code stop_matches}
      * @param problemRows rows in {@code stop_problems}
      * @param sources    the sources it was computed from
+     * @param settings   the matching settings it was computed with
      */
     public record Served(String runId, long fence, Instant importedAt, long matchRows, long problemRows,
-                         SourceManifest sources) {
+                         SourceManifest sources, String settings) {
     }
 
     /**
@@ -106,7 +114,7 @@ public final class StopsTables {
     public static Optional<Served> served(DataSource dataSource, String pipeline) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT run_id, served_fence, imported_at, match_rows,"
-                     + " problem_rows, sources FROM " + STATE + " WHERE pipeline = ? AND served_fence IS NOT NULL")) {
+                     + " problem_rows, sources, settings FROM " + STATE + " WHERE pipeline = ? AND served_fence IS NOT NULL")) {
             ps.setString(1, pipeline);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -115,7 +123,7 @@ public final class StopsTables {
                 String sources = rs.getString(6);
                 return Optional.of(new Served(rs.getString(1), rs.getLong(2), rs.getTimestamp(3).toInstant(),
                         rs.getLong(4), rs.getLong(5),
-                        sources == null ? null : SourceManifest.fromJson(sources, STATE + ".sources")));
+                        sources == null ? null : SourceManifest.fromJson(sources, STATE + ".sources"), rs.getString(7)));
             }
         } catch (SQLException e) {
             if ("42P01".equals(e.getSQLState())) { // undefined table: nothing imported yet
@@ -126,23 +134,61 @@ public final class StopsTables {
     }
 
     /**
-     * Claims the tables for a fencing token.
+     * Claims the tables for a fencing token of a lease domain (the state backend that issued it).
+     * Tokens are comparable only within one domain: when the domain changed (another state backend,
+     * or its state moved), the claim passes to the new domain, with a warning.
      *
-     * @throws StaleFenceException when a larger token claimed them already
+     * @throws StaleFenceException when a larger token of the same domain claimed them already
      */
-    static void claim(DataSource dataSource, String pipeline, long fence) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO " + STATE + " (pipeline, claimed_fence) VALUES (?, ?)"
-                     + " ON CONFLICT (pipeline) DO UPDATE SET claimed_fence = GREATEST(" + STATE + ".claimed_fence,"
-                     + " EXCLUDED.claimed_fence) RETURNING claimed_fence")) {
-            ps.setString(1, pipeline);
-            ps.setLong(2, fence);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long claimed = rs.getLong(1);
-                if (claimed != fence) {
-                    throw new StaleFenceException(fence, claimed);
+    static void claim(DataSource dataSource, String pipeline, long fence, String domain) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Long claimed = null;
+                String claimedDomain = null;
+                try (PreparedStatement ps = c.prepareStatement("SELECT claimed_fence, fence_domain FROM " + STATE
+                        + " WHERE pipeline = ? FOR UPDATE")) {
+                    ps.setString(1, pipeline);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            claimed = rs.getLong(1);
+                            claimedDomain = rs.getString(2);
+                        }
+                    }
                 }
+                if (claimed == null) {
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + STATE
+                            + " (pipeline, claimed_fence, fence_domain) VALUES (?, ?, ?) ON CONFLICT (pipeline) DO NOTHING")) {
+                        ps.setString(1, pipeline);
+                        ps.setLong(2, fence);
+                        ps.setString(3, domain);
+                        if (ps.executeUpdate() == 0) { // inserted by a concurrent claim since: decide again
+                            c.rollback();
+                            claim(dataSource, pipeline, fence, domain);
+                            return;
+                        }
+                    }
+                } else {
+                    if (domain.equals(claimedDomain) && claimed > fence) {
+                        throw new StaleFenceException(fence, claimed);
+                    }
+                    if (!domain.equals(claimedDomain)) {
+                        log.warn("The served tables were last claimed by token {} of {}; this run's token {} comes from {}:"
+                                + " tokens of different state backends cannot be compared, so the claim passes to {}",
+                                claimed, claimedDomain, fence, domain, domain);
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE " + STATE
+                            + " SET claimed_fence = ?, fence_domain = ? WHERE pipeline = ?")) {
+                        ps.setLong(1, fence);
+                        ps.setString(2, domain);
+                        ps.setString(3, pipeline);
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
         }
     }
@@ -218,16 +264,18 @@ public final class StopsTables {
      * @param beforeCommit runs inside the transaction just before the commit (a last cancellation check)
      * @throws StaleFenceException when a larger token claimed the tables since; nothing changes
      */
-    static void swap(DataSource dataSource, String pipeline, long fence, String runId, long matchRows, long problemRows,
-                     SourceManifest sources, Runnable beforeCommit) throws SQLException {
+    static void swap(DataSource dataSource, String pipeline, long fence, String domain, String runId, long matchRows,
+                     long problemRows, SourceManifest sources, String settings, Runnable beforeCommit) throws SQLException {
         Objects.requireNonNull(beforeCommit, "beforeCommit");
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 try (Statement s = c.createStatement()) {
                     s.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+                    // readers wait while the swap holds its locks: a client that hangs inside it is cut off
+                    s.execute("SET LOCAL idle_in_transaction_session_timeout = '" + IDLE_TIMEOUT + "'");
                 }
-                try (PreparedStatement ps = c.prepareStatement("SELECT claimed_fence FROM " + STATE
+                try (PreparedStatement ps = c.prepareStatement("SELECT claimed_fence, fence_domain FROM " + STATE
                         + " WHERE pipeline = ? FOR UPDATE")) {
                     ps.setString(1, pipeline);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -235,7 +283,7 @@ public final class StopsTables {
                             throw new SQLException(STATE + " has no claim for " + pipeline);
                         }
                         long claimed = rs.getLong(1);
-                        if (claimed != fence) {
+                        if (claimed != fence || !domain.equals(rs.getString(2))) {
                             throw new StaleFenceException(fence, claimed);
                         }
                     }
@@ -251,14 +299,15 @@ public final class StopsTables {
                     }
                 }
                 try (PreparedStatement ps = c.prepareStatement("UPDATE " + STATE + " SET served_fence = ?, run_id = ?,"
-                        + " imported_at = ?, match_rows = ?, problem_rows = ?, sources = ? WHERE pipeline = ?")) {
+                        + " imported_at = ?, match_rows = ?, problem_rows = ?, sources = ?, settings = ? WHERE pipeline = ?")) {
                     ps.setLong(1, fence);
                     ps.setString(2, runId);
                     ps.setTimestamp(3, Timestamp.from(Instant.now()));
                     ps.setLong(4, matchRows);
                     ps.setLong(5, problemRows);
                     ps.setString(6, sources.toJson());
-                    ps.setString(7, pipeline);
+                    ps.setString(7, settings);
+                    ps.setString(8, pipeline);
                     ps.executeUpdate();
                 }
                 beforeCommit.run();

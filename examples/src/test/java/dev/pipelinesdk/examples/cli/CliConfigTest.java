@@ -63,6 +63,7 @@ class CliConfigTest {
                 Arguments.of(new String[] {"run", "--mode", "sideways"}, "run: --mode \"sideways\""),
                 Arguments.of(new String[] {"run", "--mode", "only:nope"}, "only:nope"),
                 Arguments.of(new String[] {"run", "--trigger", "cron"}, "run: "),
+                Arguments.of(new String[] {"trigger", "--mode", "only:imprt"}, "trigger: --mode only:imprt"),
                 Arguments.of(new String[] {"run", "--colour"}, "unknown option --colour"),
                 Arguments.of(new String[] {"history", "--limit", "0"}, "--limit \"0\" is not a whole number from 1"),
                 Arguments.of(new String[] {"status", "--json=yes"}, "--json takes no value"),

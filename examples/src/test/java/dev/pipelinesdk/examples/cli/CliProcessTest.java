@@ -80,6 +80,22 @@ class CliProcessTest {
     }
 
     @Test
+    void aRunKilledInsideTheSwapTransactionLeavesTheServedDataWhole() throws Exception {
+        assertThat(cli("run").code()).isZero();
+        String before = StopsFixture.servedDigest(fixture.dataSource);
+        StopsGenerator.generate(sources, StopsFixture.STOPS, StopsFixture.SEED + 11);
+        try (ChildJvm holder = ChildJvm.start(cwd, cwd, env, List.of("-Xmx256m", "-Dhook=commit"), HookedCli.class, "run")) {
+            holder.awaitLine(HookedCli.AT_SWAP, BOUND);
+            // the renames are done but not committed (a reader would wait for the commit here)
+            holder.kill();
+        }
+        assertThat(StopsFixture.servedDigest(fixture.dataSource)).isEqualTo(before);
+        CliTestSupport.Result next = cli("run");
+        assertThat(next.code()).as("%s", next).isZero();
+        assertThat(StopsFixture.servedDigest(fixture.dataSource)).isNotEqualTo(before);
+    }
+
+    @Test
     void sigtermDuringARunCancelsItReleasesTheLeaseAndKeepsTheServedData() throws Exception {
         assertThat(cli("run").code()).isZero();
         String before = StopsFixture.servedDigest(fixture.dataSource);

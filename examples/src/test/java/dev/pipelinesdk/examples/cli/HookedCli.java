@@ -8,8 +8,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A child JVM's main: the real command line, with the stops pipeline stopping just before its
- * import's swap: it prints {@value #AT_SWAP}, then waits (at most 2 min) for the file
- * {@value #RELEASE} in the working directory.
+ * import's swap (or, with {@code -Dhook=commit}, inside the swap transaction just before its commit):
+ * it prints {@value #AT_SWAP}, then waits (at most 2 min) for the file {@value #RELEASE} in the
+ * working directory.
  */
 public final class HookedCli {
     static final String AT_SWAP = "AT_SWAP";
@@ -22,7 +23,8 @@ public final class HookedCli {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         Path cwd = Path.of("").toAbsolutePath();
-        int code = new Cli(System.getenv(), cwd, out, err, b -> b.beforeSwap(() -> {
+        boolean atCommit = "commit".equals(System.getProperty("hook"));
+        Runnable hold = () -> {
             out.println(AT_SWAP);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
             while (!Files.exists(cwd.resolve(RELEASE))) {
@@ -36,7 +38,9 @@ public final class HookedCli {
                     throw new IllegalStateException("interrupted at the swap", e);
                 }
             }
-        })).run(args);
+        };
+        int code = new Cli(System.getenv(), cwd, out, err, b -> atCommit ? b.beforeCommit(hold) : b.beforeSwap(hold))
+                .run(args);
         System.exit(code);
     }
 }

@@ -162,7 +162,7 @@ class StopsPipelineTest {
         assertThat(run(pipeline().build()).outcome()).isEqualTo(RunOutcome.SUCCEEDED);
         String served = StopsFixture.servedDigest(fixture.dataSource);
         // a newer holder (larger token) has claimed the tables; this runner's next token is smaller
-        StopsTables.claim(fixture.dataSource, StopsPipeline.NAME, 1_000_000L);
+        StopsTables.claim(fixture.dataSource, StopsPipeline.NAME, 1_000_000L, "default");
 
         RunReport stale = run(pipeline().force(true).build());
 
@@ -180,7 +180,7 @@ class StopsPipelineTest {
         // a newer holder claims the tables while this run is copying
         Pipeline overtaken = pipeline().force(true).beforeSwap(() -> {
             try {
-                StopsTables.claim(fixture.dataSource, StopsPipeline.NAME, 2_000_000L);
+                StopsTables.claim(fixture.dataSource, StopsPipeline.NAME, 2_000_000L, "default");
             } catch (java.sql.SQLException e) {
                 throw new IllegalStateException(e);
             }
@@ -191,6 +191,48 @@ class StopsPipelineTest {
         assertThat(stale.outcome()).isEqualTo(RunOutcome.FAILED);
         assertThat(stale.error().type()).contains("StaleFenceException");
         assertThat(StopsFixture.servedDigest(fixture.dataSource)).isEqualTo(served);
+    }
+
+    @Test
+    void aClaimOfAnotherStateBackendDoesNotBlockImportsForever() throws Exception {
+        // e.g. the service moved from Redis (tokens near 10^15) to the file backend (tokens from 1)
+        StopsTables.ensureSchema(fixture.dataSource);
+        StopsTables.claim(fixture.dataSource, StopsPipeline.NAME, 1_700_000_000_000_000L, "redis://cache:6379/0");
+
+        RunReport report = run(pipeline().fenceDomain("file:/var/lib/state").build());
+
+        assertThat(report.outcome()).as("%s", report).isEqualTo(RunOutcome.SUCCEEDED);
+        assertThat(StopsTables.served(fixture.dataSource, StopsPipeline.NAME).orElseThrow().runId())
+                .isEqualTo(report.runId());
+        // within one domain the larger token still wins
+        StopsTables.claim(fixture.dataSource, StopsPipeline.NAME, 1_000_000L, "file:/var/lib/state");
+        assertThat(run(pipeline().fenceDomain("file:/var/lib/state").force(true).build()).error().type())
+                .contains("StaleFenceException");
+    }
+
+    @Test
+    void anEmptySourceFailsTheRunAndKeepsTheServedData() throws Exception {
+        assertThat(run(pipeline().build()).outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+        String served = StopsFixture.servedDigest(fixture.dataSource);
+        Path registry = sources.resolve("registry.csv");
+        Files.writeString(registry, Files.readAllLines(registry, StandardCharsets.UTF_8).get(0) + "\n");
+
+        RunReport empty = run(pipeline().build());
+
+        assertThat(empty.outcome()).isEqualTo(RunOutcome.FAILED);
+        assertThat(empty.error().message()).contains(registry.toString()).contains("holds no registry stops");
+        assertThat(StopsFixture.servedDigest(fixture.dataSource)).isEqualTo(served);
+    }
+
+    @Test
+    void changedMatchingSettingsRecomputeUnchangedSources() throws Exception {
+        assertThat(run(pipeline().build()).outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+        assertThat(run(pipeline().build()).outcome()).isEqualTo(RunOutcome.SKIPPED);
+
+        RunReport wider = run(pipeline().radiusMetres(80).build());
+
+        assertThat(wider.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+        assertThat(run(pipeline().radiusMetres(80).build()).outcome()).isEqualTo(RunOutcome.SKIPPED);
     }
 
     @Test
@@ -231,6 +273,14 @@ class StopsPipelineTest {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         ConcurrentHashMap<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
         server.createContext("/", exchange -> {
+            String expected = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    "reader:pa ss".getBytes(StandardCharsets.UTF_8));
+            if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                statuses.computeIfAbsent(401, k -> new AtomicInteger()).incrementAndGet();
+                exchange.sendResponseHeaders(401, -1);
+                exchange.close();
+                return;
+            }
             Path file = sources.resolve(exchange.getRequestURI().getPath().substring(1));
             if (!Files.isRegularFile(file)) {
                 exchange.sendResponseHeaders(404, -1);
@@ -254,14 +304,17 @@ class StopsPipelineTest {
         });
         server.start();
         try {
-            String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+            String base = "http://reader:pa%20ss@127.0.0.1:" + server.getAddress().getPort() + "/";
             Pipeline overHttp = StopsPipeline.builder(fixture.dataSource, dataDir)
                     .sources(SourceUrl.parse("ATLAS_SOURCE_URL", base + "registry.csv", tmp),
                             SourceUrl.parse("OSM_SOURCE_URL", base + "osm.json", tmp))
                     .build();
 
-            assertThat(run(overHttp).outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+            RunReport first = run(overHttp);
+            assertThat(first.outcome()).as("%s", first).isEqualTo(RunOutcome.SUCCEEDED);
             assertThat(statuses.get(200)).hasValue(2);
+            assertThat(statuses).doesNotContainKey(401);
+            assertThat(backend.readStatus(StopsPipeline.NAME).orElseThrow().message()).doesNotContain("pa ss", "pa%20ss");
 
             RunReport second = run(overHttp);
             assertThat(second.outcome()).isEqualTo(RunOutcome.SKIPPED);
@@ -272,7 +325,7 @@ class StopsPipelineTest {
                     .sources(SourceUrl.parse("ATLAS_SOURCE_URL", base + "nothing.csv", tmp),
                             SourceUrl.parse("OSM_SOURCE_URL", base + "osm.json", tmp)).build());
             assertThat(missing.outcome()).isEqualTo(RunOutcome.FAILED);
-            assertThat(missing.error().message()).contains("nothing.csv answered HTTP 404");
+            assertThat(missing.error().message()).contains("http://reader:***@127.0.0.1:").contains("nothing.csv answered HTTP 404");
         } finally {
             server.stop(0);
         }

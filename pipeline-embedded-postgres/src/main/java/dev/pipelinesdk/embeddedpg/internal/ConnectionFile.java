@@ -1,11 +1,14 @@
 package dev.pipelinesdk.embeddedpg.internal;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
@@ -77,8 +80,18 @@ public record ConnectionFile(int port, String user, String password, String data
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(FileModes.permissions(0600)));
-        Files.writeString(tmp, json, StandardCharsets.UTF_8);
+        // the password must survive a power loss: the content reaches the disk before the rename,
+        // and the rename before this returns
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)));
+            ch.force(true);
+        }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            // not every file system lets a directory be opened for sync; the rename itself is atomic
+        }
     }
 
     /** @return the details, never the password */
