@@ -7,13 +7,19 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
-/** Small JDBC helpers for the tests. */
-final class Sql {
+/** Small JDBC helpers for tests; shipped in this module's test-jar for the modules that run a server through it. */
+public final class Sql {
 
     private Sql() {
     }
 
-    static PGSimpleDataSource dataSource(String url, String user, String password) {
+    /**
+     * @param url      a JDBC URL
+     * @param user     the user
+     * @param password the password, or {@code null}
+     * @return an unpooled data source with a 5 s connect timeout
+     */
+    public static PGSimpleDataSource dataSource(String url, String user, String password) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(url);
         ds.setUser(user);
@@ -22,22 +28,43 @@ final class Sql {
         return ds;
     }
 
-    static void execute(DataSource ds, String sql) throws SQLException {
+    /**
+     * @param ds  the database
+     * @param sql statements to execute
+     * @throws SQLException when the database refuses
+     */
+    public static void execute(DataSource ds, String sql) throws SQLException {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
-    static long queryLong(DataSource ds, String sql) throws SQLException {
+    /**
+     * @param ds  the database
+     * @param sql a query whose first row's first column is a number
+     * @return that number
+     * @throws SQLException when the database refuses or the query has no row
+     */
+    public static long queryLong(DataSource ds, String sql) throws SQLException {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
+            if (!rs.next()) {
+                throw new SQLException("no row: " + sql);
+            }
             return rs.getLong(1);
         }
     }
 
-    static String queryString(DataSource ds, String sql) throws SQLException {
+    /**
+     * @param ds  the database
+     * @param sql a query whose first row's first column is text
+     * @return that text
+     * @throws SQLException when the database refuses or the query has no row
+     */
+    public static String queryString(DataSource ds, String sql) throws SQLException {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
+            if (!rs.next()) {
+                throw new SQLException("no row: " + sql);
+            }
             return rs.getString(1);
         }
     }

@@ -1,5 +1,6 @@
 package dev.pipelinesdk.examples.pipeline;
 
+import dev.pipelinesdk.examples.stops.CountingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -316,36 +317,6 @@ public final class StopsTables {
                 c.rollback();
                 throw e;
             }
-        }
-    }
-
-    /** Counts the bytes read through it. */
-    private static final class CountingInputStream extends java.io.FilterInputStream {
-        private final LongConsumer progress;
-        private long count;
-
-        CountingInputStream(InputStream in, LongConsumer progress) {
-            super(in);
-            this.progress = progress;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                progress.accept(++count);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-                progress.accept(count);
-            }
-            return n;
         }
     }
 }

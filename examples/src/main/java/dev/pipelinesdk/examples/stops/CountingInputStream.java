@@ -5,13 +5,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.LongConsumer;
 
-/** Reports the running total of bytes read to a callback after every read. */
-final class CountingInputStream extends FilterInputStream {
+/** Reports the running total of bytes read to a callback after every read (the readers' and the import's byte progress). */
+public final class CountingInputStream extends FilterInputStream {
 
     private final LongConsumer bytesRead;
     private long count;
 
-    CountingInputStream(InputStream in, LongConsumer bytesRead) {
+    /**
+     * @param in        the stream to read
+     * @param bytesRead called with the running total after every read that returned bytes
+     */
+    public CountingInputStream(InputStream in, LongConsumer bytesRead) {
         super(in);
         this.bytesRead = bytesRead;
     }

@@ -1,10 +1,9 @@
 package dev.pipelinesdk.examples.pipeline;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.pipelinesdk.core.jdbc.SchemaMigrations;
 import dev.pipelinesdk.core.testing.PostgresServer;
 import dev.pipelinesdk.examples.stops.Match;
+import dev.pipelinesdk.embeddedpg.Sql;
 import dev.pipelinesdk.examples.stops.StopsGenerator;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,9 +66,6 @@ public final class StopsFixture {
     }
 
     public static long count(DataSource ds, String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            assertThat(rs.next()).isTrue();
-            return rs.getLong(1);
-        }
+        return Sql.queryLong(ds, sql);
     }
 }

@@ -1,15 +1,15 @@
 package dev.pipelinesdk.core.testing;
 
+import static dev.pipelinesdk.embeddedpg.Sql.execute;
+import static dev.pipelinesdk.embeddedpg.Sql.queryLong;
+import static dev.pipelinesdk.embeddedpg.Sql.queryString;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -69,25 +69,5 @@ class PostgresServerTest {
 
         assertThat(server.isRunning()).isFalse();
         assertThat(Files.exists(server.dataDirectory())).isFalse();
-    }
-
-    static void execute(DataSource ds, String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    static long queryLong(DataSource ds, String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    static String queryString(DataSource ds, String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
     }
 }
