@@ -58,8 +58,11 @@ import org.slf4j.LoggerFactory;
  * tries again. Commands are rejected while the connection is down (never queued and replayed
  * later) and bounded by the command timeout. No message or log line contains the password.
  * Thread-safe. Close the backend to release the leases it still holds and its connections.
+ *
+ * <p>Implements {@link dev.pipelinesdk.api.StatusSubscriptions} through {@link #subscribe}.
  */
-public final class RedisStateBackend extends AbstractStateBackend {
+public final class RedisStateBackend extends AbstractStateBackend
+        implements dev.pipelinesdk.api.StatusSubscriptions {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisStateBackend.class);
 
@@ -127,6 +130,7 @@ public final class RedisStateBackend extends AbstractStateBackend {
      * @throws IllegalArgumentException when the name is invalid
      * @throws StateBackendException    when Redis cannot be reached
      */
+    @Override
     public StatusSubscription subscribe(String pipeline, Consumer<PipelineStatus> listener) {
         Names.requirePipeline(pipeline);
         Objects.requireNonNull(listener, "listener");
