@@ -69,6 +69,11 @@ class PipelineExampleJarIT {
             env.put(name, null);
         }
         env.put("PIPELINE_SCHEDULE_INTERVAL_HOURS", "24");
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        env.put("PIPELINE_HTTP_PORT", Integer.toString(port));
 
         String firstRun;
         try (ChildJvm scheduler = jar()) {
@@ -79,6 +84,13 @@ class PipelineExampleJarIT {
                 return s != null && "succeeded".equals(s.path("state").asText()) ? s : null;
             });
             firstRun = done.get("runId").asText();
+            scheduler.awaitLine("Status page: http://localhost:" + port + "/", BOUND);
+            java.net.http.HttpResponse<String> api = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                            + "/api/system/pipeline_status?pipeline=stops")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(api.statusCode()).isEqualTo(200);
+            assertThat(new ObjectMapper().readTree(api.body()).get("runId").asText()).isEqualTo(firstRun);
             assertThat(done.get("trigger").asText()).isEqualTo("scheduled");
             assertThat(done.get("nextRunAt").isNull()).isFalse();
 

@@ -17,11 +17,16 @@ import dev.pipelinesdk.core.scheduling.JobInfo;
 import dev.pipelinesdk.core.scheduling.PipelineScheduler;
 import dev.pipelinesdk.core.scheduling.PipelineSchedulerClient;
 import dev.pipelinesdk.core.scheduling.TriggerResult;
+import dev.pipelinesdk.core.export.ExportTracker;
+import dev.pipelinesdk.core.status.StatusFeed;
 import dev.pipelinesdk.examples.ExampleConfig;
+import dev.pipelinesdk.examples.http.StatusHttpServer;
 import dev.pipelinesdk.examples.pipeline.StopsPipeline;
 import dev.pipelinesdk.examples.pipeline.StopsTables;
 import dev.pipelinesdk.examples.stops.StopsGenerator;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -244,16 +249,46 @@ public final class Cli {
         ExampleConfig config = services.config();
         migrateIfNeeded(services);
         Pipeline pipeline = pipeline(services, false);
+        JdbcRunHistory history = JdbcRunHistory.create(services.dataSource());
         PipelineScheduler scheduler = PipelineScheduler.builder(services.dataSource(), services.backend())
                 .pipeline(pipeline, config.pipeline().schedule())
-                .history(JdbcRunHistory.create(services.dataSource()))
+                .history(history)
                 .build()
                 .start();
+        StatusFeed feed = StatusFeed.builder(services.backend()).pipelines(pipeline.name()).build();
+        ExportTracker exports = ExportTracker.builder(services.backend(), pipeline.name(),
+                config.dataDir().resolve("exports")).build();
+        StatusHttpServer http;
+        try {
+            feed.start();
+            http = StatusHttpServer.builder(feed, scheduler)
+                    .pipeline(pipeline.name(), pipeline.phaseNames())
+                    .history(history)
+                    .dataSource(services.dataSource())
+                    .exports(exports)
+                    .token(config.apiToken())
+                    .zone(config.pipeline().timezone())
+                    .address(new InetSocketAddress(config.httpPort()))
+                    .build()
+                    .start();
+        } catch (IOException | RuntimeException e) {
+            exports.close();
+            feed.close();
+            scheduler.close();
+            if (e instanceof BindException || e.getCause() instanceof BindException) {
+                throw new ConfigException(ExampleConfig.HTTP_PORT, ExampleConfig.HTTP_PORT + "=" + config.httpPort()
+                        + " cannot be used: " + e.getMessage() + "; expected a free TCP port");
+            }
+            throw e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             log.info("Stopping the scheduler");
             try {
+                http.close();
                 scheduler.close();
+                exports.close();
+                feed.close();
             } finally {
                 stopped.countDown();
             }
@@ -264,6 +299,7 @@ public final class Cli {
             out.println("Scheduler started: " + job.pipeline() + " " + job.schedule() + ", next run "
                     + new Output(config.pipeline().timezone()).time(job.nextRunAt()));
         }
+        out.println("Status page: http://localhost:" + http.port() + "/");
         out.println("State: " + services.backend().description() + "; stop with Ctrl-C or SIGTERM");
         try {
             stopped.await();
