@@ -21,7 +21,7 @@ import java.util.Optional;
  *   <tr><td>{@code OSM_SOURCE_URL}</td><td>the same, for the OpenStreetMap JSON</td><td>generated data</td></tr>
  *   <tr><td>{@code STOPS_MATCH_RADIUS_M}</td><td>metres, a number from 1 to 5000</td><td>{@code 50}</td></tr>
  *   <tr><td>{@code STOPS_MAX_PROBLEM_RATIO}</td><td>a number from 0 to 1</td><td>{@code 0.5}</td></tr>
- *   <tr><td>{@code PIPELINE_HTTP_PORT}</td><td>a TCP port, 1 to 65535</td><td>{@code 5001}</td></tr>
+ *   <tr><td>{@code PIPELINE_HTTP_PORT}</td><td>a TCP port, 1 to 65535, or 0 for any free one</td><td>{@code 5001}</td></tr>
  *   <tr><td>{@code PIPELINE_API_TOKEN}</td><td>at least 16 characters, no white space</td><td>unset: manual
  *       triggers over HTTP are refused</td></tr>
  * </table>
@@ -131,14 +131,14 @@ public final class ExampleConfig {
         if (value == null) {
             return DEFAULT_HTTP_PORT;
         }
-        String accepted = "a TCP port from 1 to 65535, e.g. 5001";
+        String accepted = "a TCP port from 1 to 65535, e.g. 5001, or 0 for any free port";
         int port;
         try {
             port = Integer.parseInt(value);
         } catch (NumberFormatException e) {
             throw invalid(HTTP_PORT, value, "is not a whole number", accepted);
         }
-        if (port < 1 || port > 65535) {
+        if (port < 0 || port > 65535) {
             throw invalid(HTTP_PORT, value, "is out of range", accepted);
         }
         return port;

@@ -69,11 +69,7 @@ class PipelineExampleJarIT {
             env.put(name, null);
         }
         env.put("PIPELINE_SCHEDULE_INTERVAL_HOURS", "24");
-        int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        env.put("PIPELINE_HTTP_PORT", Integer.toString(port));
+        env.put("PIPELINE_HTTP_PORT", "0"); // any free port; the scheduler prints which
 
         String firstRun;
         try (ChildJvm scheduler = jar()) {
@@ -84,7 +80,8 @@ class PipelineExampleJarIT {
                 return s != null && "succeeded".equals(s.path("state").asText()) ? s : null;
             });
             firstRun = done.get("runId").asText();
-            scheduler.awaitLine("Status page: http://localhost:" + port + "/", BOUND);
+            String page = scheduler.awaitLine("Status page: http://localhost:", BOUND);
+            int port = Integer.parseInt(page.replaceAll(".*localhost:(\\d+)/.*", "$1"));
             java.net.http.HttpResponse<String> api = java.net.http.HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
                             + "/api/system/pipeline_status?pipeline=stops")).build(),

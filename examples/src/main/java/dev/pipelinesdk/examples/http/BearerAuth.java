@@ -15,7 +15,7 @@ final class BearerAuth {
     private final byte[] token;
 
     BearerAuth(Optional<String> token) {
-        this.token = token.map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
+        this.token = token.filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
     }
 
     void require(HttpExchange ex) {

@@ -26,13 +26,19 @@ final class StaticAssets {
     record Asset(String contentType, byte[] bytes) {
     }
 
-    private final Map<String, Optional<Asset>> cache = new ConcurrentHashMap<>();
+    private final Map<String, Asset> cache = new ConcurrentHashMap<>(); // hits only: misses must not grow it
 
     Optional<Asset> find(String name) {
         if (!NAME.matcher(name).matches()) {
             return Optional.empty();
         }
-        return cache.computeIfAbsent(name, this::load);
+        Asset hit = cache.get(name);
+        if (hit != null) {
+            return Optional.of(hit);
+        }
+        Optional<Asset> loaded = load(name);
+        loaded.ifPresent(a -> cache.put(name, a));
+        return loaded;
     }
 
     private Optional<Asset> load(String name) {

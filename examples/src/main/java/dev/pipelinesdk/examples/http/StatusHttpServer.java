@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.pipelinesdk.api.ExportRecord;
 import dev.pipelinesdk.api.PipelineStatus;
 import dev.pipelinesdk.api.RunMode;
+import dev.pipelinesdk.api.StateBackendException;
 import dev.pipelinesdk.api.Trigger;
 import dev.pipelinesdk.core.export.ExportTracker;
 import dev.pipelinesdk.core.jdbc.JdbcRunHistory;
@@ -67,6 +68,9 @@ public final class StatusHttpServer implements AutoCloseable {
     /** Event-stream clients served at once at most. */
     public static final int MAX_STREAMS = 32;
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    /** The page's policy: its own scripts, styles and connections only. */
+    public static final String CONTENT_SECURITY_POLICY =
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
     private static final Pattern RUN = Pattern.compile("/api/system/pipelines/([^/]+)/run");
     private static final Pattern EXPORT = Pattern.compile("/api/exports/([^/]+)");
     private static final Pattern EXPORT_FILE = Pattern.compile("/api/exports/([^/]+)/file");
@@ -90,6 +94,14 @@ public final class StatusHttpServer implements AutoCloseable {
     private final AtomicInteger streams = new AtomicInteger();
     private volatile boolean closing;
 
+    static {
+        // the JDK server waits for a request's headers and body without a bound unless told otherwise: a client
+        // that sends half a request must not hold a thread (responses stay unbounded: event streams are long)
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", "20");
+        }
+    }
+
     private StatusHttpServer(Builder b) throws IOException {
         this.feed = b.feed;
         this.scheduler = b.scheduler;
@@ -101,7 +113,7 @@ public final class StatusHttpServer implements AutoCloseable {
         this.phases = Map.copyOf(b.phases);
         this.pipelines = List.copyOf(b.phases.keySet());
         this.server = HttpServer.create(b.address, 64);
-        this.threads = new ThreadPoolExecutor(4, MAX_STREAMS + 16, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        this.threads = new ThreadPoolExecutor(4, MAX_STREAMS + 64, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 r -> {
                     Thread t = new Thread(r, "http-" + THREAD_IDS.incrementAndGet());
                     t.setDaemon(true);
@@ -150,8 +162,26 @@ public final class StatusHttpServer implements AutoCloseable {
         } catch (HttpError e) {
             Exchanges.sendError(ex, e);
         } catch (IOException e) {
-            log.debug("HTTP client gone: {}", e.toString());
-            ex.close();
+            // before the answer started this is ours (a JSON 500); after, the client went away
+            log.debug("HTTP {} {}: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(), e.toString());
+            if (ex.getResponseCode() == -1) {
+                try {
+                    Exchanges.sendError(ex, new HttpError(500, "the service could not read what was asked for"));
+                } catch (IOException | RuntimeException ignored) {
+                    ex.close();
+                }
+            } else {
+                ex.close();
+            }
+        } catch (StateBackendException e) {
+            log.warn("HTTP {} {}: the state backend failed: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(),
+                    e.getMessage());
+            try {
+                Exchanges.sendError(ex, new HttpError(503, "the state backend cannot be reached right now",
+                        Map.of("Retry-After", "10")));
+            } catch (IOException | RuntimeException ignored) {
+                ex.close();
+            }
         } catch (RuntimeException e) {
             log.warn("HTTP {} {} failed", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);
             try {
@@ -237,8 +267,7 @@ public final class StatusHttpServer implements AutoCloseable {
 
     private void asset(HttpExchange ex, String name) throws IOException {
         StaticAssets.Asset asset = assets.find(name).orElseThrow(() -> new HttpError(404, "no such file: " + name));
-        ex.getResponseHeaders().set("Content-Security-Policy",
-                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'");
+        ex.getResponseHeaders().set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         Exchanges.send(ex, 200, asset.contentType(), asset.bytes());
     }
 
@@ -457,7 +486,10 @@ public final class StatusHttpServer implements AutoCloseable {
             record = exports.start(table, (out, progress) -> copyOut(select, "SELECT count(*) FROM " + table + where, out,
                     progress));
         } catch (IllegalStateException e) {
-            throw new HttpError(429, e.getMessage());
+            if (closing || exports.runningCount() == 0) {
+                throw new HttpError(503, "the service is stopping", Map.of("Retry-After", "10"));
+            }
+            throw new HttpError(429, e.getMessage(), Map.of("Retry-After", "10"));
         }
         ObjectNode out = exportJson(record);
         ex.getResponseHeaders().set("Location", "/api/exports/" + record.id());
@@ -534,15 +566,24 @@ public final class StatusHttpServer implements AutoCloseable {
         ex.getResponseHeaders().set("Content-Type", "text/csv; charset=utf-8");
         ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"");
         ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        long size = Files.size(file);
-        if ("HEAD".equals(ex.getRequestMethod())) {
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-            return;
+        long size;
+        InputStream in;
+        try {
+            size = Files.size(file);
+            in = Files.newInputStream(file);
+        } catch (java.nio.file.NoSuchFileException e) { // expired and removed just now
+            throw new HttpError(404, "no such export file");
         }
-        ex.sendResponseHeaders(200, size == 0 ? -1 : size);
-        try (InputStream in = Files.newInputStream(file); OutputStream out = ex.getResponseBody()) {
-            in.transferTo(out);
+        try (in) {
+            if ("HEAD".equals(ex.getRequestMethod())) {
+                ex.sendResponseHeaders(200, -1);
+                ex.close();
+                return;
+            }
+            ex.sendResponseHeaders(200, size == 0 ? -1 : size);
+            try (OutputStream out = ex.getResponseBody()) {
+                in.transferTo(out);
+            }
         }
         ex.close();
     }
@@ -570,10 +611,7 @@ public final class StatusHttpServer implements AutoCloseable {
             ex.sendResponseHeaders(200, 0);
             OutputStream out = ex.getResponseBody();
             out.write(("retry: 3000\n\n").getBytes(StandardCharsets.UTF_8));
-            for (String p : pipelines) { // the current state first: a reconnecting client is whole again
-                writeEvent(out, statusOf(p));
-            }
-            out.flush();
+            out.flush(); // the subscription replays the current documents first: a reconnecting client is whole again
             long nextBeat = System.nanoTime() + HEARTBEAT.toNanos();
             while (!closing) {
                 PipelineStatus s = pending.pollFirst(1, TimeUnit.SECONDS);

@@ -333,8 +333,11 @@ public final class ExportTracker implements AutoCloseable {
         boolean moved = false;
         try {
             ExportFiles.Written w = ExportFiles.write(temp, out -> job.write(out, export::progress));
-            ExportRecord done = export.started.withProgress(export.progress()).completed(
-                    new ExportRecord.FileInfo(target.toString(), w.sizeBytes(), w.sha256(), w.rows()));
+            // kept for the ttl after it completed, so that a long export is still there to download
+            ExportRecord started = export.started;
+            ExportRecord done = new ExportRecord(id, ExportRecord.State.COMPLETED, export.progress(),
+                    new ExportRecord.FileInfo(target.toString(), w.sizeBytes(), w.sha256(), w.rows()),
+                    started.createdAt(), clock.instant().plus(ttl), null);
             synchronized (export) {
                 if (export.finished) { // given up at close
                     delete(temp);
@@ -446,7 +449,8 @@ public final class ExportTracker implements AutoCloseable {
         }
 
         /**
-         * @param ttl how long an export's record and file are kept after it started (default 1 h, 1 s to 30 days)
+         * @param ttl how long an export's record and file are kept after it completed (default 1 h, 1 s
+         *            to 30 days); a running export's record is dated from its start
          * @return this
          */
         public Builder ttl(Duration ttl) {

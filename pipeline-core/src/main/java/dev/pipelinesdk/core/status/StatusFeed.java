@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (StatusFeed feed = StatusFeed.builder(backend).pipelines("stops").build()) {
  *     feed.start();
- *     Subscription sse = feed.subscribe(status -> events.send(status.toJson()));
+ *     Subscription sse = feed.subscribe(status -> queue.offer(status)); // hand over; never block here
  *     ...
  * }
  * }</pre>
@@ -135,7 +135,8 @@ public final class StatusFeed implements AutoCloseable {
      * Adds a listener. It receives the current document of each watched pipeline known so far, then
      * every change (see the class description for threads and ordering).
      *
-     * @param listener receives documents; it may block, which delays only itself
+     * @param listener receives documents; it should hand them over quickly (e.g. to a queue): a
+     *                 listener that blocks delays only itself, but holds one delivery thread while it does
      * @return the subscription; close it to stop
      * @throws IllegalStateException when the feed was closed
      */

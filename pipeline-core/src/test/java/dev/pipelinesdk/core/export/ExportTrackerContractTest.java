@@ -194,6 +194,22 @@ abstract class ExportTrackerContractTest {
     }
 
     @Test
+    void aLongExportIsKeptForTheTtlAfterItCompleted() throws Exception {
+        ExportTracker t = tracker();
+        CountDownLatch proceed = latch();
+        ExportRecord slow = t.start("stop_problems", csvJob(proceed));
+        clock.advance(TTL.minusSeconds(10)); // most of the ttl passes while it runs
+        proceed.countDown();
+        ExportRecord done = await(t, slow.id(), ExportRecord.State.COMPLETED);
+
+        assertThat(done.expiresAt()).isEqualTo(clock.instant().plus(TTL));
+        clock.advance(Duration.ofSeconds(30)); // past the ttl counted from the start
+        assertThat(t.file(slow.id())).as("still downloadable").isPresent();
+        clock.advance(TTL);
+        assertThat(t.file(slow.id())).as("expired a ttl after completion").isEmpty();
+    }
+
+    @Test
     void file_refusesARecordWhosePathWasTamperedWith() throws Exception {
         ExportTracker t = tracker();
         ExportRecord a = t.start("stop_problems", csvJob(new CountDownLatch(0)));

@@ -159,10 +159,11 @@
   function accept(doc, now) {
     if (doc === null || typeof doc !== 'object' || str(doc.pipeline) === null) return false;
     const previous = statuses.get(doc.pipeline);
-    if (previous && previous.doc.runId === doc.runId) {
+    if (previous) {
+      // an older copy (a poll answer racing the stream, a stale document of the previous run) never wins
       const before = parseTime(previous.doc.updatedAt);
       const after = parseTime(doc.updatedAt);
-      if (before !== null && after !== null && after < before) return false; // an older copy (poll vs stream)
+      if (before !== null && after !== null && after < before) return false;
     }
     const wasRunning = previous && previous.doc.state === 'running';
     statuses.set(doc.pipeline, { doc, receivedAt: now });

@@ -156,6 +156,8 @@ final class CannedStatusServer implements AutoCloseable {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", type);
         ex.getResponseHeaders().set("Cache-Control", "no-store");
+        // the same policy as the service, so that the page is tested under it
+        ex.getResponseHeaders().set("Content-Security-Policy", dev.pipelinesdk.examples.http.StatusHttpServer.CONTENT_SECURITY_POLICY);
         ex.sendResponseHeaders(code, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
