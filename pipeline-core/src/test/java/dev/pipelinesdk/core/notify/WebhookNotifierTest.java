@@ -1,5 +1,6 @@
 package dev.pipelinesdk.core.notify;
 
+import dev.pipelinesdk.core.testing.StderrCapture;
 import static dev.pipelinesdk.core.notify.Reports.failed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;

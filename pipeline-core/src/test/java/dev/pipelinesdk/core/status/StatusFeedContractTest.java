@@ -1,5 +1,6 @@
 package dev.pipelinesdk.core.status;
 
+import dev.pipelinesdk.core.testing.StderrCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.pipelinesdk.core.notify;
+package dev.pipelinesdk.core.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -9,12 +9,13 @@ import java.nio.charset.StandardCharsets;
  * Copies what is written to {@code System.err} (where slf4j-simple logs in tests) while open, so
  * that a test can check its log lines. Output still reaches the original stream.
  */
-final class StderrCapture implements AutoCloseable {
+public final class StderrCapture implements AutoCloseable {
 
     private final PrintStream original = System.err;
     private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
 
-    StderrCapture() {
+    /** Starts copying. */
+    public StderrCapture() {
         OutputStream tee = new OutputStream() {
             @Override
             public void write(int b) {
@@ -36,12 +37,26 @@ final class StderrCapture implements AutoCloseable {
     }
 
     /** @return everything written so far */
-    String text() {
+    public String text() {
         synchronized (copy) {
             return copy.toString(StandardCharsets.UTF_8);
         }
     }
 
+    /**
+     * @param needle a piece of text
+     * @return how often it was written so far
+     */
+    public long count(String needle) {
+        String t = text();
+        long n = 0;
+        for (int at = t.indexOf(needle); at >= 0; at = t.indexOf(needle, at + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Stops copying. */
     @Override
     public void close() {
         System.setErr(original);
