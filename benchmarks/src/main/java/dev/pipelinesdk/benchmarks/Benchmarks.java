@@ -4,7 +4,8 @@ import java.util.List;
 
 /** The benchmarks, in report order. */
 final class Benchmarks {
-    static final List<Benchmark> ALL = List.of();
+    static final List<Benchmark> ALL = List.of(
+            new dev.pipelinesdk.benchmarks.scheduling.TriggerLatencyBenchmark());
 
     private Benchmarks() {
     }

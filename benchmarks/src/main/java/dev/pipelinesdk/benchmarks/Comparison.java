@@ -65,7 +65,12 @@ public record Comparison(double subjectNsPerOp, double baselineNsPerOp, double r
         return percentile(values, 50);
     }
 
-    static double percentile(double[] values, double p) {
+    /**
+     * @param values a sample
+     * @param p      the percentile, 0 to 100 (linear interpolation)
+     * @return that percentile of the sample
+     */
+    public static double percentile(double[] values, double p) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         double index = p / 100.0 * (sorted.length - 1);
