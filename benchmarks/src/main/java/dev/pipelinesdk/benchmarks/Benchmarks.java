@@ -5,7 +5,8 @@ import java.util.List;
 /** The benchmarks, in report order. */
 final class Benchmarks {
     static final List<Benchmark> ALL = List.of(
-            new dev.pipelinesdk.benchmarks.scheduling.TriggerLatencyBenchmark());
+            new dev.pipelinesdk.benchmarks.scheduling.TriggerLatencyBenchmark(),
+            new dev.pipelinesdk.benchmarks.scheduling.TakeoverBenchmark());
 
     private Benchmarks() {
     }
