@@ -6,7 +6,9 @@ import java.util.List;
 final class Benchmarks {
     static final List<Benchmark> ALL = List.of(
             new dev.pipelinesdk.benchmarks.scheduling.TriggerLatencyBenchmark(),
-            new dev.pipelinesdk.benchmarks.scheduling.TakeoverBenchmark());
+            new dev.pipelinesdk.benchmarks.scheduling.TakeoverBenchmark(),
+            new dev.pipelinesdk.benchmarks.stops.MatchingBenchmark(),
+            new dev.pipelinesdk.benchmarks.stops.ImportBenchmark());
 
     private Benchmarks() {
     }
