@@ -29,9 +29,19 @@ import org.locationtech.jts.geom.Envelope;
  */
 final class NaiveStopMatcher {
     private final double radiusMetres;
+    private final boolean boxPrefilter;
 
+    /** A scan that skips nodes outside the search box before computing distances (a strong baseline). */
     NaiveStopMatcher(double radiusMetres) {
+        this(radiusMetres, true);
+    }
+
+    /**
+     * @param boxPrefilter {@code false} for the plain scan: the distance to every node not yet taken
+     */
+    NaiveStopMatcher(double radiusMetres, boolean boxPrefilter) {
         this.radiusMetres = radiusMetres;
+        this.boxPrefilter = boxPrefilter;
     }
 
     List<Match> match(List<RegistryStop> registry, List<OsmStop> osm) {
@@ -55,7 +65,7 @@ final class NaiveStopMatcher {
             if (matches[i] == null && stop.hasCoordinates() && stop.name() != null) {
                 Envelope box = Geo.searchEnvelope(stop.lat(), stop.lon(), nameRadius);
                 for (int k = 0; k < m; k++) {
-                    if (!taken[k] && inside(box, lat[k], lon[k])) {
+                    if (!taken[k] && (!boxPrefilter || inside(box, lat[k], lon[k]))) {
                         double d = Geo.distanceMetres(stop.lat(), stop.lon(), lat[k], lon[k]);
                         String name = osm.get(k).name();
                         if (d <= nameRadius && name != null) {
@@ -78,7 +88,7 @@ final class NaiveStopMatcher {
             if (matches[i] == null && stop.hasCoordinates()) {
                 Envelope box = Geo.searchEnvelope(stop.lat(), stop.lon(), radiusMetres);
                 for (int k = 0; k < m; k++) {
-                    if (!taken[k] && inside(box, lat[k], lon[k])) {
+                    if (!taken[k] && (!boxPrefilter || inside(box, lat[k], lon[k]))) {
                         double d = Geo.distanceMetres(stop.lat(), stop.lon(), lat[k], lon[k]);
                         if (d <= radiusMetres) {
                             String name = osm.get(k).name();
