@@ -72,14 +72,18 @@ public final class InMemoryRunHistory implements RunHistory {
     public synchronized Map<String, Duration> typicalPhaseDurations(String pipeline) {
         Map<String, List<Duration>> samples = new LinkedHashMap<>();
         List<RunReport> runs = byPipeline.getOrDefault(pipeline, List.of());
-        for (int i = runs.size() - 1; i >= 0; i--) {
+        // the last TYPICAL_DURATION_SAMPLE successful runs, as JdbcRunHistory counts them: a full
+        // history costs no more than a short one
+        int successes = 0;
+        for (int i = runs.size() - 1; i >= 0 && successes < TYPICAL_DURATION_SAMPLE; i--) {
             RunReport run = runs.get(i);
             if (run.outcome() != RunOutcome.SUCCEEDED) {
                 continue;
             }
+            successes++;
             for (PhaseReport phase : run.phases()) {
                 List<Duration> list = samples.computeIfAbsent(phase.name(), k -> new ArrayList<>());
-                if (phase.outcome() == PhaseOutcome.SUCCEEDED && list.size() < TYPICAL_DURATION_SAMPLE) {
+                if (phase.outcome() == PhaseOutcome.SUCCEEDED) {
                     list.add(phase.duration());
                 }
             }
