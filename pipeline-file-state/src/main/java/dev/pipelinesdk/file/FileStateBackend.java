@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * <p>Layout, one directory per pipeline, created {@code rwx------} with files {@code rw-------}:
  * <ul>
  *   <li>{@code <dir>/<name>/status.json}: the status document, replaced atomically (temp file,
- *       fsync, atomic rename, directory fsync), so readers and {@code cat} see a whole document;</li>
+ *       fsync, atomic rename), so readers and {@code cat} see a whole document (after a power loss,
+ *       at worst the previous whole document);</li>
  *   <li>{@code <dir>/<name>/lock}: the lease. Its holder keeps an OS file lock on it for the
  *       lease's whole life, so the kernel frees it at once when the holding process dies, and writes
  *       its owner, fence and expiry into it;</li>
@@ -139,7 +140,9 @@ public final class FileStateBackend extends AbstractStateBackend {
         Path file = statusFile(pipeline);
         try {
             SecureFiles.createDirectories(file.getParent());
-            SecureFiles.writeAtomically(file, json);
+            // no directory fsync: a status document is replaced by the next publish, and a power loss
+            // may at worst bring back the previous one (whole); the fence counter keeps its fsync
+            SecureFiles.writeAtomically(file, json, false);
         } catch (IOException e) {
             throw SecureFiles.failure("write status file", file, e);
         }

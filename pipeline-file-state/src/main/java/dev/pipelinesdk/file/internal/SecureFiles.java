@@ -100,6 +100,21 @@ public final class SecureFiles {
      * @throws IOException when the temp file cannot be written or renamed (it is then removed)
      */
     public static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        writeAtomically(target, bytes, true);
+    }
+
+    /**
+     * As {@link #writeAtomically(Path, byte[])}, optionally without the directory fsync: the content
+     * is still on disk before the rename and readers still see whole documents, but after a power
+     * loss the rename itself may be undone (the previous content comes back). Fine for a document
+     * the next write replaces anyway; never for a counter that must not go back.
+     *
+     * @param target        the file to replace; its directory must exist
+     * @param bytes         the new content
+     * @param durableRename {@code true} to force the directory after the rename
+     * @throws IOException when the temp file cannot be written or renamed (it is then removed)
+     */
+    public static void writeAtomically(Path target, byte[] bytes, boolean durableRename) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", TEMP_SUFFIX, fileAttributes(dir));
         boolean moved = false;
@@ -115,7 +130,9 @@ public final class SecureFiles {
                 deleteQuietly(temp);
             }
         }
-        forceDirectory(dir);
+        if (durableRename) {
+            forceDirectory(dir);
+        }
     }
 
     /**
