@@ -1,5 +1,7 @@
 package dev.pipelinesdk.benchmarks.lease;
 
+import dev.pipelinesdk.benchmarks.BareRedis;
+
 import dev.pipelinesdk.api.Lease;
 import dev.pipelinesdk.benchmarks.Benchmark;
 import dev.pipelinesdk.benchmarks.Comparison;
@@ -8,19 +10,14 @@ import dev.pipelinesdk.benchmarks.Figure;
 import dev.pipelinesdk.benchmarks.Op;
 import dev.pipelinesdk.redis.RedisStateBackend;
 import dev.pipelinesdk.redis.internal.LuaScripts;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -90,14 +87,9 @@ public final class RedisLeaseBenchmark implements Benchmark {
     @Override
     public List<Figure> run(Environment env) throws Exception {
         String url = env.redis().url();
-        ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
-                .build();
-        RedisClient client = RedisClient.create(resources);
-        client.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5)))
-                .build());
-        RedisCodec<String, byte[]> codec = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+        ClientResources resources = BareRedis.resources();
+        RedisClient client = BareRedis.client(resources);
+        RedisCodec<String, byte[]> codec = BareRedis.CODEC;
         try (RedisStateBackend backend = RedisStateBackend.builder(url).keyPrefix("bench-lease:").build();
                 StatefulRedisConnection<String, byte[]> connection = client.connect(codec, RedisURI.create(url))) {
             RedisCommands<String, byte[]> redis = connection.sync();

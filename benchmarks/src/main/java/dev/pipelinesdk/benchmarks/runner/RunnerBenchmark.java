@@ -1,5 +1,7 @@
 package dev.pipelinesdk.benchmarks.runner;
 
+import dev.pipelinesdk.benchmarks.BareRedis;
+
 import dev.pipelinesdk.api.Phase;
 import dev.pipelinesdk.api.RunOutcome;
 import dev.pipelinesdk.api.RunReport;
@@ -18,17 +20,12 @@ import dev.pipelinesdk.core.jdbc.JdbcRunHistory;
 import dev.pipelinesdk.core.jdbc.SchemaMigrations;
 import dev.pipelinesdk.core.testing.PostgresServer;
 import dev.pipelinesdk.redis.RedisStateBackend;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -163,14 +160,9 @@ public final class RunnerBenchmark implements Benchmark {
     private List<Figure> onServers(Environment env, Pipeline pipeline, Path work) throws Exception {
         String url = env.redis().url();
         PostgresServer.Database db = env.database();
-        ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
-                .build();
-        RedisClient client = RedisClient.create(resources);
-        client.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5)))
-                .build());
-        RedisCodec<String, byte[]> codec = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+        ClientResources resources = BareRedis.resources();
+        RedisClient client = BareRedis.client(resources);
+        RedisCodec<String, byte[]> codec = BareRedis.CODEC;
         try (CountingDataSource pool = new CountingDataSource(db.dataSource());
                 CountingStateBackend backend = new CountingStateBackend(
                         RedisStateBackend.builder(url).keyPrefix("bench-runner:").build());

@@ -1,7 +1,8 @@
 package dev.pipelinesdk.benchmarks.runner;
 
+import static dev.pipelinesdk.benchmarks.Comparison.percentile;
+
 import dev.pipelinesdk.benchmarks.Op;
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -29,15 +30,6 @@ record Samples(double median, double p25, double p75, int rounds, int ops) {
             perOp[r] = (double) (System.nanoTime() - start) / ops;
         }
         return new Samples(percentile(perOp, 50), percentile(perOp, 25), percentile(perOp, 75), rounds, ops);
-    }
-
-    static double percentile(double[] values, double p) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        double index = p / 100.0 * (sorted.length - 1);
-        int lo = (int) Math.floor(index);
-        int hi = (int) Math.ceil(index);
-        return sorted[lo] + (sorted[hi] - sorted[lo]) * (index - lo);
     }
 
     /** @return e.g. {@code 412.0 µs (p25–p75 405.1–420.3)} */
