@@ -15,6 +15,7 @@ import dev.pipelinesdk.examples.ExampleConfig;
 import dev.pipelinesdk.examples.SourceUrl;
 import dev.pipelinesdk.examples.pipeline.StopsPipeline;
 import dev.pipelinesdk.examples.stops.Match;
+import dev.pipelinesdk.examples.stops.MatchProgress;
 import dev.pipelinesdk.examples.stops.OsmJson;
 import dev.pipelinesdk.examples.stops.OsmStop;
 import dev.pipelinesdk.examples.stops.RegistryCsv;
@@ -67,12 +68,12 @@ public final class MatchingBenchmark implements Benchmark {
                 + " chosen so that the nodes total about the target; the radius is the example's default, "
                 + (int) RADIUS + " m (name radius " + (int) (StopMatcher.NAME_RADIUS_FACTOR * RADIUS) + " m)."
                 + " **Subject**: `StopMatcher.match` (reference by hash lookup; name and nearest stages query a JTS"
-                + " HPRtree built inside the call). **Baseline**: the same three stages rule for rule with the"
-                + " HPRtree query replaced by a full scan (every stop of stages 2 and 3 tests every OSM node"
-                + " against the same search box, from primitive coordinate arrays, then the same exact"
-                + " distance) — a fast naive scan, not a strawman; both must return identical matches. A second"
-                + " baseline is the plain scan a first version would write: the distance to every node not yet"
-                + " taken (no box prefilter; 1 + 3 rounds on the subset). The"
+                + " HPRtree built inside the call). **Baseline**: the same matcher, `StopMatcher.fullScan(radius,"
+                + " true)`, whose stages 2 and 3 test every OSM node against the same search box (from primitive"
+                + " coordinate arrays) instead of querying the index, then compute the same exact distance — a"
+                + " fast naive scan, not a strawman; both must return identical matches. A second"
+                + " baseline is the plain scan a first version would write, `StopMatcher.fullScan(radius, false)`:"
+                + " the distance to every node not yet taken (1 + 3 rounds on the subset). The"
                 + " ratio naive / indexed is measured on a " + SUBSET_STOPS + " × " + SUBSET_NODES + " data set"
                 + " generated the same way (2 warm-up + 5 alternating rounds of one whole match each, files"
                 + " already parsed) and, to show the trend, on " + MIDDLE_STOPS + " × " + MIDDLE_NODES + " (1 + "
@@ -178,9 +179,10 @@ public final class MatchingBenchmark implements Benchmark {
         List<RegistryStop> registry = RegistryCsv.read(s.registryFile(), "registry.csv");
         List<OsmStop> osm = OsmJson.read(s.osmFile(), "osm.json");
         StopMatcher indexed = new StopMatcher(RADIUS);
-        NaiveStopMatcher plain = new NaiveStopMatcher(RADIUS, false);
-        boolean identical = indexed.match(registry, osm, (done, total) -> { }).equals(plain.match(registry, osm));
-        Comparison c = Comparison.of(() -> plain.match(registry, osm),
+        StopMatcher plain = StopMatcher.fullScan(RADIUS, false);
+        boolean identical = indexed.match(registry, osm, (done, total) -> { })
+                .equals(plain.match(registry, osm, MatchProgress.NONE));
+        Comparison c = Comparison.of(() -> plain.match(registry, osm, MatchProgress.NONE),
                 () -> indexed.match(registry, osm, (done, total) -> { }), 1, 3, 1);
         return new Figure(id(), "plain scan (distance to every node) / indexed, " + size(s), c.ratioText(), "≥ 50×",
                 c.ratio() >= 50, String.format(Locale.ROOT, "%d rounds; per whole match (medians): indexed %.1f ms,"
@@ -196,10 +198,10 @@ public final class MatchingBenchmark implements Benchmark {
         List<RegistryStop> registry = RegistryCsv.read(s.registryFile(), "registry.csv");
         List<OsmStop> osm = OsmJson.read(s.osmFile(), "osm.json");
         StopMatcher indexed = new StopMatcher(RADIUS);
-        NaiveStopMatcher naive = new NaiveStopMatcher(RADIUS);
+        StopMatcher naive = StopMatcher.fullScan(RADIUS, true);
         List<Match> a = indexed.match(registry, osm, (done, total) -> { });
-        List<Match> b = naive.match(registry, osm);
-        Comparison c = Comparison.of(() -> naive.match(registry, osm),
+        List<Match> b = naive.match(registry, osm, MatchProgress.NONE);
+        Comparison c = Comparison.of(() -> naive.match(registry, osm, MatchProgress.NONE),
                 () -> indexed.match(registry, osm, (done, total) -> { }), warmup, rounds, 1);
         double[] tree = new double[5];
         double[] reference = new double[5];
@@ -208,10 +210,10 @@ public final class MatchingBenchmark implements Benchmark {
             buildTree(osm);
             tree[i] = System.nanoTime() - start;
             start = System.nanoTime();
-            NaiveStopMatcher.byReference(registry, osm, new Match[registry.size()], new boolean[osm.size()]);
+            indexed.matchByReference(registry, osm);
             reference[i] = System.nanoTime() - start;
         }
-        return new SubsetResult(c, a.equals(b), a.size(), median(tree), median(reference));
+        return new SubsetResult(c, a.equals(b), a.size(), Comparison.percentile(tree, 50), Comparison.percentile(reference, 50));
     }
 
     /** The matcher's index, built as {@code StopMatcher} builds it. */
@@ -223,12 +225,6 @@ public final class MatchingBenchmark implements Benchmark {
         }
         tree.build();
         return tree;
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     private record FullResult(long readNs, long matchNs, int matches, long inputs, long peakUsed, long peakAfterGc,
@@ -258,14 +254,14 @@ public final class MatchingBenchmark implements Benchmark {
         buildTree(osm);
         long treeNs = System.nanoTime() - start;
         start = System.nanoTime();
-        NaiveStopMatcher.byReference(registry, osm, new Match[registry.size()], new boolean[osm.size()]);
+        new StopMatcher(RADIUS).matchByReference(registry, osm);
         long referenceNs = System.nanoTime() - start;
         List<RegistryStop> sample = new ArrayList<>();
         for (int i = 0; i < registry.size(); i += SAMPLE_EVERY) {
             sample.add(registry.get(i));
         }
         start = System.nanoTime();
-        new NaiveStopMatcher(RADIUS).match(sample, osm);
+        StopMatcher.fullScan(RADIUS, true).match(sample, osm, MatchProgress.NONE);
         long sampleNs = System.nanoTime() - start;
         return new FullResult(r.readNs, r.matchNs, r.matches, r.inputs, r.peakUsed, r.peakAfterGc, r.retained,
                 r.collections, treeNs, referenceNs, sample.size(), sampleNs);

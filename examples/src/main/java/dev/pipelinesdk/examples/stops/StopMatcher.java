@@ -42,17 +42,47 @@ public final class StopMatcher {
     /** The name radius is this many times the radius. */
     public static final double NAME_RADIUS_FACTOR = 3;
 
+    /** How stages 2 and 3 find the nodes near a stop. */
+    private enum Search {
+        /** The spatial index. */
+        INDEX,
+        /** Every node, skipped outside the search box before the distance is computed. */
+        SCAN_BOX,
+        /** Every node, distance computed for each. */
+        SCAN_ALL
+    }
+
     private final double radiusMetres;
+    private final Search search;
 
     /**
      * @param radiusMetres the radius of the nearest stage, finite and &gt; 0
      * @throws IllegalArgumentException for another radius
      */
     public StopMatcher(double radiusMetres) {
+        this(radiusMetres, Search.INDEX);
+    }
+
+    private StopMatcher(double radiusMetres, Search search) {
         if (!(radiusMetres > 0) || Double.isInfinite(radiusMetres)) {
             throw new IllegalArgumentException("radiusMetres must be a finite number > 0, got " + radiusMetres);
         }
         this.radiusMetres = radiusMetres;
+        this.search = search;
+    }
+
+    /**
+     * The same matcher with its spatial index replaced by a scan of every node: the baseline the
+     * benchmarks measure the index against. It returns exactly the matches of
+     * {@link #StopMatcher(double)}, in time proportional to stops × nodes.
+     *
+     * @param radiusMetres the radius of the nearest stage, finite and &gt; 0
+     * @param boxPrefilter {@code true} to skip nodes outside the search box before computing the
+     *                     distance (a fast scan), {@code false} to compute the distance to every node
+     * @return the scanning matcher
+     */
+    public static StopMatcher fullScan(double radiusMetres, boolean boxPrefilter) {
+        return new StopMatcher(radiusMetres, boxPrefilter ? Search.SCAN_BOX : Search.SCAN_ALL);
     }
 
     /** @return the radius of the nearest stage in metres */
@@ -79,6 +109,21 @@ public final class StopMatcher {
         return new Run(registry, osm, progress).run();
     }
 
+    /**
+     * Stage 1 alone (the reference stage, which needs no spatial search).
+     *
+     * @param registry the registry stops (sloids unique)
+     * @param osm      the OSM nodes
+     * @return the reference matches, in registry order
+     */
+    public List<Match> matchByReference(List<RegistryStop> registry, List<OsmStop> osm) {
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(osm, "osm");
+        Run run = new Run(registry, osm, MatchProgress.NONE);
+        run.byReference();
+        return run.collect();
+    }
+
     /** The state of one {@link #match} call. */
     private final class Run {
         private final List<RegistryStop> registry;
@@ -89,6 +134,8 @@ public final class StopMatcher {
         private final boolean[] taken;
         private String[] normalisedOsmNames;
         private HPRtree tree;
+        private double[] lats; // only when scanning
+        private double[] lons;
         private long units;
         private long reported = -1;
 
@@ -109,6 +156,10 @@ public final class StopMatcher {
             if (reported != n) {
                 progress.progress(n, n);
             }
+            return collect();
+        }
+
+        List<Match> collect() {
             List<Match> out = new ArrayList<>();
             for (Match m : matches) {
                 if (m != null) {
@@ -253,6 +304,10 @@ public final class StopMatcher {
         /** Calls {@code visitor} for every node not taken within {@code radius} metres of the stop. */
         private void forNodesWithin(RegistryStop stop, double radius, NodeVisitor visitor) {
             Envelope box = Geo.searchEnvelope(stop.lat(), stop.lon(), radius);
+            if (search != Search.INDEX) {
+                scan(stop, radius, box, visitor);
+                return;
+            }
             tree().query(box, item -> {
                 int node = (Integer) item;
                 if (!taken[node]) {
@@ -263,6 +318,29 @@ public final class StopMatcher {
                     }
                 }
             });
+        }
+
+        /** The baseline: every node not taken, from primitive coordinate arrays. */
+        private void scan(RegistryStop stop, double radius, Envelope box, NodeVisitor visitor) {
+            if (lats == null) {
+                lats = new double[osm.size()];
+                lons = new double[osm.size()];
+                for (int k = 0; k < lats.length; k++) {
+                    lats[k] = osm.get(k).lat();
+                    lons[k] = osm.get(k).lon();
+                }
+            }
+            boolean prefilter = search == Search.SCAN_BOX;
+            for (int k = 0; k < lats.length; k++) {
+                if (taken[k] || prefilter && (lons[k] < box.getMinX() || lons[k] > box.getMaxX()
+                        || lats[k] < box.getMinY() || lats[k] > box.getMaxY())) {
+                    continue;
+                }
+                double d = Geo.distanceMetres(stop.lat(), stop.lon(), lats[k], lons[k]);
+                if (d <= radius) {
+                    visitor.visit(k, d);
+                }
+            }
         }
 
         /** The spatial index over all nodes (x = lon, y = lat), built on first use. */

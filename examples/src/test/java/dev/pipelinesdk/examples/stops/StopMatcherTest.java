@@ -169,4 +169,19 @@ class StopMatcherTest {
             }
         })).hasMessage("cancelled");
     }
+
+    @Test
+    void theScanningBaselinesAndTheReferenceStageAgreeWithTheIndexedMatcher(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) {
+        StopsGenerator.Summary data = StopsGenerator.generate(dir, 1500, 11);
+        List<RegistryStop> registry = RegistryCsv.read(data.registryFile(), "registry.csv");
+        List<OsmStop> osm = OsmJson.read(data.osmFile(), "osm.json");
+        List<Match> indexed = new StopMatcher(50).match(registry, osm, MatchProgress.NONE);
+
+        assertThat(indexed).extracting(Match::method).contains(Match.Method.NAME, Match.Method.NEAREST);
+        assertThat(StopMatcher.fullScan(50, true).match(registry, osm, MatchProgress.NONE)).isEqualTo(indexed);
+        assertThat(StopMatcher.fullScan(50, false).match(registry, osm, MatchProgress.NONE)).isEqualTo(indexed);
+        assertThat(new StopMatcher(50).matchByReference(registry, osm))
+                .isEqualTo(indexed.stream().filter(m -> m.method() == Match.Method.REFERENCE).toList());
+    }
 }
