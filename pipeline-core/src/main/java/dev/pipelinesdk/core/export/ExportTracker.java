@@ -1,5 +1,7 @@
 package dev.pipelinesdk.core.export;
 
+import dev.pipelinesdk.core.internal.Checks;
+
 import dev.pipelinesdk.api.ExportRecord;
 import dev.pipelinesdk.api.Names;
 import dev.pipelinesdk.api.PipelineException;
@@ -454,7 +456,7 @@ public final class ExportTracker implements AutoCloseable {
          * @return this
          */
         public Builder ttl(Duration ttl) {
-            this.ttl = within("ttl", ttl, Duration.ofSeconds(1), Duration.ofDays(30));
+            this.ttl = Checks.within("ttl", ttl, Duration.ofSeconds(1), Duration.ofDays(30));
             return this;
         }
 
@@ -489,7 +491,7 @@ public final class ExportTracker implements AutoCloseable {
          * @return this
          */
         public Builder closeTimeout(Duration timeout) {
-            this.closeTimeout = within("closeTimeout", timeout, Duration.ZERO, Duration.ofHours(1));
+            this.closeTimeout = Checks.within("closeTimeout", timeout, Duration.ZERO, Duration.ofHours(1));
             return this;
         }
 
@@ -501,14 +503,6 @@ public final class ExportTracker implements AutoCloseable {
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
-        }
-
-        private static Duration within(String what, Duration value, Duration min, Duration max) {
-            Objects.requireNonNull(value, what);
-            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-                throw new IllegalArgumentException(what + " must be between " + min + " and " + max + ", was " + value);
-            }
-            return value;
         }
 
         /**

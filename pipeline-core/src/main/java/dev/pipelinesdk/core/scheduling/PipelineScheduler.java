@@ -1,5 +1,7 @@
 package dev.pipelinesdk.core.scheduling;
 
+import dev.pipelinesdk.core.internal.Checks;
+
 import com.github.kagkarlsson.scheduler.ScheduledExecution;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerName;
@@ -438,7 +440,7 @@ public final class PipelineScheduler implements AutoCloseable {
          * @return this
          */
         public Builder pollingInterval(Duration interval) {
-            this.pollingInterval = within("pollingInterval", interval, Duration.ofMillis(100), Duration.ofHours(1));
+            this.pollingInterval = Checks.within("pollingInterval", interval, Duration.ofMillis(100), Duration.ofHours(1));
             return this;
         }
 
@@ -447,7 +449,7 @@ public final class PipelineScheduler implements AutoCloseable {
          * @return this
          */
         public Builder misfireGrace(Duration grace) {
-            this.misfireGrace = within("misfireGrace", grace, Duration.ZERO, Duration.ofDays(7));
+            this.misfireGrace = Checks.within("misfireGrace", grace, Duration.ZERO, Duration.ofDays(7));
             return this;
         }
 
@@ -456,7 +458,7 @@ public final class PipelineScheduler implements AutoCloseable {
          * @return this
          */
         public Builder leaseTtl(Duration ttl) {
-            this.leaseTtl = within("leaseTtl", ttl, Duration.ofSeconds(1), Duration.ofHours(1));
+            this.leaseTtl = Checks.within("leaseTtl", ttl, Duration.ofSeconds(1), Duration.ofHours(1));
             return this;
         }
 
@@ -466,7 +468,7 @@ public final class PipelineScheduler implements AutoCloseable {
          * @return this
          */
         public Builder shutdownDeadline(Duration deadline) {
-            this.shutdownDeadline = within("shutdownDeadline", deadline, Duration.ZERO, Duration.ofDays(1));
+            this.shutdownDeadline = Checks.within("shutdownDeadline", deadline, Duration.ZERO, Duration.ofDays(1));
             return this;
         }
 
@@ -508,14 +510,6 @@ public final class PipelineScheduler implements AutoCloseable {
             }
             pipelines.keySet().forEach(Names::requirePipeline);
             return new PipelineScheduler(this);
-        }
-
-        private static Duration within(String what, Duration d, Duration min, Duration max) {
-            Objects.requireNonNull(d, what);
-            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-                throw new IllegalArgumentException(what + " must be between " + min + " and " + max + ", was " + d);
-            }
-            return d;
         }
     }
 }
