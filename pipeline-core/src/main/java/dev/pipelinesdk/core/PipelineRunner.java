@@ -11,6 +11,7 @@ import dev.pipelinesdk.core.internal.NodeId;
 import dev.pipelinesdk.core.internal.RunExecution;
 import dev.pipelinesdk.core.internal.RunIds;
 import dev.pipelinesdk.core.internal.RunSettings;
+import dev.pipelinesdk.core.internal.TypicalDurations;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,7 +57,9 @@ public final class PipelineRunner implements AutoCloseable {
         this.settings = new RunSettings(b.backend, b.history, b.eta, List.copyOf(b.listeners), b.clock, b.leaseTtl,
                 b.publishInterval, b.heartbeat, b.cancelGrace, b.workRoot.toAbsolutePath(), b.nodeId,
                 timer("pipeline-lease-timer"), Executors.newCachedThreadPool(daemon("pipeline-lease-renewal")),
-                timer("pipeline-status-publisher"), Executors.newSingleThreadExecutor(daemon("pipeline-history")));
+                timer("pipeline-status-publisher"), Executors.newSingleThreadExecutor(daemon("pipeline-history")),
+                Executors.newCachedThreadPool(daemon("pipeline-phase")), new TypicalDurations(b.history),
+                new ConcurrentHashMap<>());
     }
 
     private static ThreadFactory daemon(String name) {
@@ -214,6 +217,7 @@ public final class PipelineRunner implements AutoCloseable {
         settings.renewals().shutdown();
         settings.publishTimer().shutdown();
         settings.historyCalls().shutdown();
+        settings.phaseThreads().shutdown(); // a phase that ignored cancellation keeps its thread until it ends
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.pipelinesdk.api.RunReport;
 import dev.pipelinesdk.api.RunState;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,11 @@ import org.slf4j.LoggerFactory;
  * taken the lease was written by a run that no longer holds it. Its process died (or it lost its
  * lease and could not write its final status); unless the history already knows that run, it is
  * recorded as {@link RunOutcome#ABANDONED}, rebuilt from the document.
+ *
+ * <p>A run whose process died after it published its final status but before the history had its
+ * report leaves a final document and a history row without an outcome. The next run records it
+ * from that document (outcome, times, error; no phases), in the background, unless this runner
+ * recorded that run itself.
  */
 final class AbandonedRuns {
     private static final Logger log = LoggerFactory.getLogger(AbandonedRuns.class);
@@ -41,6 +47,68 @@ final class AbandonedRuns {
             log.warn("Could not record abandoned run {} of '{}': {}", previous.runId(), previous.pipeline(),
                     e.getMessage());
         }
+    }
+
+    /**
+     * Records the run that wrote a final status document, if the history does not have it; on the
+     * history thread, so the new run does not wait for it.
+     *
+     * @param previous     the document found when the lease was taken, or {@code null}
+     * @param lastRecorded the id of the pipeline's run this runner last recorded, or {@code null}
+     */
+    static void recordIfUnrecorded(PipelineStatus previous, String currentRunId, String lastRecorded,
+                                   RunSettings settings) {
+        if (previous == null || previous.runId() == null || previous.runId().equals(currentRunId)
+                || previous.runId().equals(lastRecorded)) {
+            return;
+        }
+        RunOutcome outcome = finalOutcome(previous);
+        if (outcome == null) {
+            return;
+        }
+        try {
+            settings.historyCalls().execute(() -> {
+                try {
+                    if (settings.history().find(previous.runId()).isPresent()) {
+                        return;
+                    }
+                    log.warn("Run {} of '{}' ended {} but its report never reached the run history (its process "
+                            + "probably stopped in between); recording it from its final status", previous.runId(),
+                            previous.pipeline(), outcome.wireName());
+                    settings.history().record(finalReportOf(previous, outcome));
+                } catch (RuntimeException e) {
+                    log.warn("Could not check or record run {} of '{}' from its final status: {}", previous.runId(),
+                            previous.pipeline(), e.getMessage());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.debug("Runner closing; run {} not checked in the history", previous.runId());
+        }
+    }
+
+    private static RunOutcome finalOutcome(PipelineStatus status) {
+        return switch (status.state()) {
+            case SUCCEEDED -> RunOutcome.SUCCEEDED;
+            case FAILED -> RunOutcome.FAILED;
+            case TIMED_OUT -> RunOutcome.TIMED_OUT;
+            case CANCELLED -> status.error() != null && "LeaseLost".equals(status.error().type())
+                    ? RunOutcome.LEASE_LOST : RunOutcome.CANCELLED;
+            case SKIPPED -> RunOutcome.SKIPPED;
+            case IDLE, RUNNING -> null;
+        };
+    }
+
+    private static RunReport finalReportOf(PipelineStatus status, RunOutcome outcome) {
+        Instant finished = status.finishedAt() != null ? status.finishedAt()
+                : status.updatedAt() != null ? status.updatedAt()
+                : status.startedAt() != null ? status.startedAt() : Instant.EPOCH;
+        Instant started = status.startedAt() != null ? status.startedAt() : finished;
+        if (finished.isBefore(started)) {
+            finished = started;
+        }
+        RunError error = outcome == RunOutcome.SUCCEEDED || outcome == RunOutcome.SKIPPED ? null : status.error();
+        return new RunReport(status.runId(), status.pipeline(), status.trigger(), status.mode(), outcome, null, 0,
+                started, finished, List.of(), error, null, outcome == RunOutcome.SKIPPED ? status.message() : null);
     }
 
     private static RunReport reportOf(PipelineStatus previous, Instant now) {

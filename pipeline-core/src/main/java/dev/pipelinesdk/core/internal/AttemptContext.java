@@ -32,6 +32,7 @@ final class AttemptContext implements PhaseContext {
     private volatile boolean finished;
     private PhaseResult result;
     private Throwable error;
+    private Thread thread; // the pool thread running the attempt, until it finishes; guarded by this
 
     AttemptContext(RunExecution run, String phaseName, int attempt) {
         this.run = run;
@@ -150,11 +151,35 @@ final class AttemptContext implements PhaseContext {
         stopRequested = true;
     }
 
-    /** Called on the phase thread when it ends; the monitor is notified by the caller. */
-    void finish(PhaseResult result, Throwable error) {
+    /** Called on the phase thread before the phase runs. */
+    synchronized void attach(Thread runningOn) {
+        this.thread = runningOn;
+    }
+
+    /**
+     * Called on the phase thread when it ends; the monitor is notified by the caller. After this,
+     * {@link #interruptIfRunning()} no longer touches the thread, which goes back to its pool.
+     */
+    synchronized void finish(PhaseResult result, Throwable error) {
         this.result = result;
         this.error = error;
         this.finished = true;
+        this.thread = null;
+    }
+
+    /**
+     * Interrupts the thread running the attempt, unless the attempt has finished: a pool thread
+     * that has moved on to other work is never interrupted.
+     */
+    synchronized void interruptIfRunning() {
+        if (!finished && thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    /** @return the name of the thread running the attempt, for log lines */
+    synchronized String threadName() {
+        return thread == null ? "(none)" : thread.getName();
     }
 
     boolean isFinished() {

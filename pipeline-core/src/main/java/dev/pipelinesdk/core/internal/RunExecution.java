@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One call of {@code runOnce}: takes the lease, runs the selected phases with timeouts, retries
  * and cancellation, publishes status, records the report and releases the lease. Runs on the
- * caller's thread; each phase attempt runs on a thread of its own so that a timeout can stop
- * waiting for it. Not part of the public API.
+ * caller's thread; each phase attempt runs on a thread of the runner's phase pool, so that a
+ * timeout can stop waiting for it. Not part of the public API.
  */
 public final class RunExecution {
     private static final Logger log = LoggerFactory.getLogger(RunExecution.class);
@@ -67,7 +67,7 @@ public final class RunExecution {
     private volatile AttemptContext current;
     private volatile StatusTracker tracker;
     private boolean callerInterrupted;
-    private Thread strayThread; // a phase thread the run gave up waiting for, still running
+    private AttemptContext strayAttempt; // an attempt the run gave up waiting for, still running
     private Instant startedAt;
     private long fencingToken;
 
@@ -230,8 +230,9 @@ public final class RunExecution {
             watchdog.start();
             PipelineStatus previous = readPrevious();
             AbandonedRuns.recordIfAbandoned(previous, runId, settings, listeners);
+            AbandonedRuns.recordIfUnrecorded(previous, runId, settings.recorded().get(pipeline.name()), settings);
             tellHistoryStarted(info);
-            tracker = new StatusTracker(settings, this, previous, typicalDurations(), nextRunAt);
+            tracker = new StatusTracker(settings, this, previous, settings.typical().of(pipeline.name()), nextRunAt);
             if (stopOutcome == RunOutcome.LEASE_LOST) {
                 tracker.halt();
             }
@@ -298,16 +299,6 @@ public final class RunExecution {
                             + "' from " + settings.backend().description() + ": " + e.getMessage(), e);
                 }
             }
-        }
-    }
-
-    private Map<String, Duration> typicalDurations() {
-        try {
-            return settings.history().typicalPhaseDurations(pipeline.name());
-        } catch (RuntimeException e) {
-            log.warn("Could not read typical phase durations of '{}' (ETA from live progress only): {}",
-                    pipeline.name(), e.getMessage());
-            return Map.of();
         }
     }
 
@@ -385,24 +376,13 @@ public final class RunExecution {
     }
 
     private AttemptEnd runAttempt(PhaseSpec spec, AttemptContext ctx) {
-        Thread thread = new Thread(() -> {
-            PhaseResult result = null;
-            Throwable error = null;
-            try {
-                result = spec.phase().run(ctx);
-                if (result == null) {
-                    error = new IllegalStateException("Phase '" + spec.name() + "' returned null; return PhaseResult.done()");
-                }
-            } catch (Throwable e) {
-                error = e;
-            }
-            ctx.finish(result, error);
-            synchronized (monitor) {
-                monitor.notifyAll();
-            }
-        }, "pipeline-" + pipeline.name() + "-" + spec.name() + "-" + ctx.attempt());
-        thread.setDaemon(true);
-        thread.start();
+        String threadName = "pipeline-" + pipeline.name() + "-" + spec.name() + "-" + ctx.attempt();
+        try {
+            settings.phaseThreads().execute(() -> runOnPhaseThread(spec, ctx, threadName));
+        } catch (RejectedExecutionException e) {
+            ctx.finish(null, new IllegalStateException("the runner is shut down; phase '" + spec.name() + "' not started"));
+            return AttemptEnd.FAILED;
+        }
 
         boolean endedInTime = awaitOnMonitor(() -> ctx.isFinished() || stopOutcome != null, spec.timeout());
         if (ctx.isFinished() && stopOutcome == null) {
@@ -420,15 +400,43 @@ public final class RunExecution {
         if (!awaitFinished(ctx)) {
             log.warn("Phase '{}' of run {} did not stop within {}; interrupting it", spec.name(), runId,
                     human(settings.cancelGrace()));
-            thread.interrupt();
+            ctx.interruptIfRunning();
             if (!awaitFinished(ctx)) {
                 log.error("Phase '{}' of run {} ignored cancellation and interrupt for {}; giving up on thread {}"
                         + " (the lease is kept until it ends)", spec.name(), runId,
-                        human(settings.cancelGrace().multipliedBy(2)), thread.getName());
-                strayThread = thread;
+                        human(settings.cancelGrace().multipliedBy(2)), ctx.threadName());
+                strayAttempt = ctx;
             }
         }
         return timedOut ? AttemptEnd.TIMED_OUT : AttemptEnd.STOPPED;
+    }
+
+    /**
+     * The body of a phase attempt on a thread of the runner's phase pool: named after the phase
+     * while it runs, and left without an interrupt pending when it goes back to the pool.
+     */
+    private void runOnPhaseThread(PhaseSpec spec, AttemptContext ctx, String threadName) {
+        Thread me = Thread.currentThread();
+        String poolName = me.getName();
+        me.setName(threadName);
+        ctx.attach(me);
+        PhaseResult result = null;
+        Throwable error = null;
+        try {
+            result = spec.phase().run(ctx);
+            if (result == null) {
+                error = new IllegalStateException("Phase '" + spec.name() + "' returned null; return PhaseResult.done()");
+            }
+        } catch (Throwable e) {
+            error = e;
+        } finally {
+            ctx.finish(result, error);
+            Thread.interrupted(); // an interrupt meant for this attempt must not reach the next task
+            me.setName(poolName);
+            synchronized (monitor) {
+                monitor.notifyAll();
+            }
+        }
     }
 
     private boolean awaitFinished(AttemptContext ctx) {
@@ -488,12 +496,16 @@ public final class RunExecution {
         }
         try {
             settings.history().record(report);
+            settings.recorded().put(pipeline.name(), runId);
+            if (outcome == RunOutcome.SUCCEEDED) {
+                settings.typical().runSucceeded(pipeline.name(), settings.historyCalls());
+            }
         } catch (RuntimeException e) {
             log.error("Could not record run {} of '{}' in the run history", runId, pipeline.name(), e);
         }
-        if (strayThread != null && strayThread.isAlive()) {
+        if (strayAttempt != null && !strayAttempt.isFinished()) {
             // never two holders working: the stuck phase keeps the lease (and its work dir) until it ends
-            new LingeringLease(lease, strayThread, settings, workDir).start();
+            new LingeringLease(lease, strayAttempt, settings, workDir).start();
         } else {
             release(lease, pipeline.name(), settings);
             workDir.delete();

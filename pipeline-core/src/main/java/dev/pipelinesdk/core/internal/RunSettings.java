@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -30,10 +31,15 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param publishTimer    the timer thread that flushes progress
  * @param historyCalls    the thread that tells the run history a run is still alive (a slow
  *                        history never delays lease renewals or status publishing)
+ * @param phaseThreads    the pool whose threads run phase attempts (reused from run to run)
+ * @param typical         the typical phase durations, read from the history and kept a while
+ * @param recorded        per pipeline, the id of the run this runner last recorded in the history
  */
 public record RunSettings(StateBackend backend, RunHistory history, EtaEstimator eta,
                           List<PipelineListener> listeners, Clock clock, Duration leaseTtl,
                           Duration publishInterval, Duration heartbeat, Duration cancelGrace, Path workRoot,
                           String nodeId, ScheduledExecutorService leaseTimer, ExecutorService renewals,
-                          ScheduledExecutorService publishTimer, ExecutorService historyCalls) {
+                          ScheduledExecutorService publishTimer, ExecutorService historyCalls,
+                          ExecutorService phaseThreads, TypicalDurations typical,
+                          Map<String, String> recorded) {
 }

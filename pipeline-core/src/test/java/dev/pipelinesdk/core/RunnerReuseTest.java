@@ -1,0 +1,130 @@
+package dev.pipelinesdk.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pipelinesdk.api.Phase;
+import dev.pipelinesdk.api.PipelineStatus;
+import dev.pipelinesdk.api.testing.MutableClock;
+import dev.pipelinesdk.api.PhaseOutcome;
+import dev.pipelinesdk.api.RunOutcome;
+import dev.pipelinesdk.api.RunReport;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the runner keeps between runs: the phase threads and the typical phase durations. */
+@Timeout(60)
+class RunnerReuseTest {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void phaseThreadsAreReusedNamedAfterThePhaseAndStartEveryAttemptWithoutAnInterrupt() {
+        Set<Long> threads = ConcurrentHashMap.newKeySet();
+        List<String> names = new CopyOnWriteArrayList<>();
+        List<Boolean> interruptedAtStart = new CopyOnWriteArrayList<>();
+        Pipeline quick = Pipeline.builder("quick").phase(Phase.of("a", ctx -> {
+            interruptedAtStart.add(Thread.currentThread().isInterrupted());
+            threads.add(Thread.currentThread().getId());
+            names.add(Thread.currentThread().getName());
+        })).build();
+        // times out, is interrupted, and restores its interrupt flag before returning, as well-behaved code does
+        Pipeline interrupted = Pipeline.builder("quick").phase(Phase.of("slow", ctx -> {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }), Duration.ofMillis(50)).build();
+
+        try (PipelineRunner runner = PipelineRunner.builder(new InMemoryStateBackend()).leaseTtl(Duration.ofSeconds(3))
+                .cancelGrace(Duration.ofMillis(20)).workDirectory(work).build()) {
+            for (int i = 0; i < 10; i++) {
+                RunReport timedOut = runner.runOnce(interrupted);
+                assertThat(timedOut.outcome()).isEqualTo(RunOutcome.TIMED_OUT);
+                assertThat(timedOut.phases().get(0).outcome()).isEqualTo(PhaseOutcome.TIMED_OUT);
+                assertThat(runner.runOnce(quick).outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+            }
+        }
+
+        assertThat(interruptedAtStart).hasSize(10).containsOnly(false);
+        assertThat(names).containsOnly("pipeline-quick-a-1");
+        // 20 attempts in turn: a fresh thread each time would give 20 ids
+        assertThat(threads.size()).isLessThan(10);
+    }
+
+    @Test
+    void eachRunWeighsWithTheDurationsOfEveryEarlierRunWithoutReadingTheHistoryOnItsOwnPath() {
+        CountingHistory history = new CountingHistory(new InMemoryRunHistory());
+        InMemoryStateBackend backend = new InMemoryStateBackend();
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-23T02:00:00Z"));
+        List<Long> seconds = List.of(10L, 20L, 30L);
+        List<Long> etaAtStart = new CopyOnWriteArrayList<>();
+        AtomicInteger run = new AtomicInteger();
+        Pipeline pipeline = Pipeline.builder("weighed").phase(Phase.of("work", ctx -> {
+            PipelineStatus live = backend.readStatus("weighed").orElseThrow();
+            etaAtStart.add(live.etaMs() == null ? -1 : live.etaMs());
+            clock.advance(Duration.ofSeconds(seconds.get(run.get())));
+        })).build();
+        try (PipelineRunner runner = PipelineRunner.builder(backend).history(history).clock(clock)
+                .workDirectory(work).build()) {
+            for (int i = 0; i < seconds.size(); i++) {
+                run.set(i);
+                assertThat(runner.runOnce(pipeline).outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+            }
+        }
+        // no ETA without history, then the first run's 10 s, then the median of 10 s and 20 s
+        assertThat(etaAtStart).containsExactly(-1L, 10_000L, 15_000L);
+        // the first run read them itself (nothing kept yet); runs 2 and 3 found them read in the
+        // background after the run before (the read after run 3 may or may not have happened by now)
+        assertThat(history.callerReads.get()).isEqualTo(1);
+        assertThat(history.backgroundReads.get()).isBetween(2, 3);
+    }
+
+    /** Counts which threads read the typical durations, and what the run's own thread got. */
+    private static final class CountingHistory implements RunHistory {
+        private final RunHistory delegate;
+        final AtomicInteger callerReads = new AtomicInteger();
+        final AtomicInteger backgroundReads = new AtomicInteger();
+
+        CountingHistory(RunHistory delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void record(RunReport report) {
+            delegate.record(report);
+        }
+
+        @Override
+        public java.util.Optional<RunReport> find(String runId) {
+            return delegate.find(runId);
+        }
+
+        @Override
+        public List<RunReport> recent(String pipeline, int limit) {
+            return delegate.recent(pipeline, limit);
+        }
+
+        @Override
+        public Map<String, Duration> typicalPhaseDurations(String pipeline) {
+            Map<String, Duration> durations = delegate.typicalPhaseDurations(pipeline);
+            if (Thread.currentThread().getName().startsWith("pipeline-history")) {
+                backgroundReads.incrementAndGet();
+            } else {
+                callerReads.incrementAndGet();
+            }
+            return durations;
+        }
+    }
+}
