@@ -98,7 +98,7 @@ public final class JdbcRunHistory implements RunHistory {
     }
 
     /**
-     * Records a finished run and its phases in one transaction. A row left by {@link #runStarted}
+     * Records a finished run and its phases in one statement (one round trip, atomic). A row left by {@link #runStarted}
      * is completed (keeping its owner, trigger, mode and fencing token where the report has none,
      * as an {@link RunOutcome#ABANDONED} report rebuilt from a status document may not); a run
      * already recorded as finished is left as it is (idempotent).
@@ -108,7 +108,7 @@ public final class JdbcRunHistory implements RunHistory {
     @Override
     public void record(RunReport report) {
         Objects.requireNonNull(report, "report");
-        boolean recorded = inTransaction("record run " + report.runId() + " of '" + report.pipeline() + "'",
+        boolean recorded = committed("record run " + report.runId() + " of '" + report.pipeline() + "'",
                 c -> RunWrites.record(c, report));
         if (!recorded) {
             log.debug("Run {} of '{}' was recorded before; ignoring its report", report.runId(), report.pipeline());
@@ -125,7 +125,7 @@ public final class JdbcRunHistory implements RunHistory {
     public void runStarted(RunInfo run, Duration leaseTtl) {
         Objects.requireNonNull(run, "run");
         double ttlSeconds = seconds(leaseTtl, "leaseTtl");
-        inConnection("record the start of run " + run.runId() + " of '" + run.pipeline() + "'",
+        committed("record the start of run " + run.runId() + " of '" + run.pipeline() + "'",
                 c -> RunWrites.started(c, run, ttlSeconds));
     }
 
@@ -139,7 +139,7 @@ public final class JdbcRunHistory implements RunHistory {
     public void runAlive(String runId, Duration leaseTtl) {
         Objects.requireNonNull(runId, "runId");
         double ttlSeconds = seconds(leaseTtl, "leaseTtl");
-        int updated = inConnection("extend the liveness of run " + runId, c -> {
+        int updated = committed("extend the liveness of run " + runId, c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE pipeline_runs SET alive_until = " + ALIVE_UNTIL
                     + " WHERE run_id = ? AND outcome IS NULL")) {
                 s.setDouble(1, ttlSeconds);
@@ -273,7 +273,7 @@ public final class JdbcRunHistory implements RunHistory {
             throw new IllegalArgumentException("age must not be negative, was " + age);
         }
         double seconds = age.getSeconds() + age.getNano() / 1e9;
-        int deleted = inConnection("delete runs older than " + age, c -> {
+        int deleted = committed("delete runs older than " + age, c -> {
             try (PreparedStatement s = c.prepareStatement("DELETE FROM pipeline_runs WHERE outcome IS NOT NULL "
                     + "AND finished_at < now() - make_interval(secs => ?)")) {
                 s.setDouble(1, seconds);
@@ -314,28 +314,14 @@ public final class JdbcRunHistory implements RunHistory {
         }
     }
 
-    private <T> T inTransaction(String what, SqlWork<T> work) {
+    /** One statement's work, committed when the connection is not in auto-commit mode. */
+    private <T> T committed(String what, SqlWork<T> work) {
         return inConnection(what, c -> {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                T result = work.apply(c);
+            T result = work.apply(c);
+            if (!c.getAutoCommit()) {
                 c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
-                }
-                throw e;
-            } finally {
-                try {
-                    c.setAutoCommit(autoCommit);
-                } catch (SQLException e) {
-                    log.debug("Could not restore auto-commit", e);
-                }
             }
+            return result;
         });
     }
 

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pipelinesdk.api.Phase;
 import dev.pipelinesdk.api.PhaseOutcome;
 import dev.pipelinesdk.api.PhaseReport;
+import dev.pipelinesdk.api.PipelineStatus;
 import dev.pipelinesdk.api.RunError;
 import dev.pipelinesdk.api.RunInfo;
 import dev.pipelinesdk.api.RunMode;
 import dev.pipelinesdk.api.RunOutcome;
 import dev.pipelinesdk.api.RunReport;
+import dev.pipelinesdk.api.RunState;
 import dev.pipelinesdk.api.Trigger;
 import dev.pipelinesdk.api.testing.Await;
 import dev.pipelinesdk.core.InMemoryRunHistory;
@@ -90,6 +92,40 @@ class JdbcRunHistoryTest {
                 .isEqualTo("25000 {\"bytes\": 5000000000, \"files\": 3, \"matched\": 120}");
         assertThat(row("SELECT string_agg(phase || ':' || duration_ms || ':' || attempts, ',' ORDER BY phase_index) "
                 + "FROM pipeline_phase_runs WHERE run_id = 'run-failed'")).isEqualTo("download:10000:1,match:15000:3");
+    }
+
+    @Test
+    void phaseTextsThatArrayLiteralsWouldMangle_roundTrip() {
+        // the phases travel as parallel text arrays: quotes, backslashes, commas, braces, the word
+        // NULL, blanks and non-ASCII must come back as they were; a NUL becomes U+FFFD
+        String tricky = "a \"b\", c\\d {e} NULL \t ünï 日本";
+        RunError error = new RunError("p,{1}", "NULL", tricky);
+        List<PhaseReport> phases = List.of(
+                new PhaseReport("p,{1}", 1, PhaseOutcome.FAILED, T0, T0.plusSeconds(1), 2, Map.of("a\"b", 1L), error),
+                new PhaseReport("NULL", 2, PhaseOutcome.SUCCEEDED, T0.plusSeconds(1), T0.plusSeconds(3), 1, Map.of(), null),
+                new PhaseReport(" ", 3, PhaseOutcome.SUCCEEDED, T0.plusSeconds(3), T0.plusSeconds(4), 1, Map.of(),
+                        new RunError(" ", "Nul\u0000Type", "")));
+        RunReport report = new RunReport("run-tricky", "rt-tricky", Trigger.MANUAL, RunMode.full(), RunOutcome.FAILED,
+                "host/1", 7, T0, T0.plusSeconds(4), phases, error, null, null);
+
+        history.record(report);
+
+        RunReport back = history.find("run-tricky").orElseThrow();
+        assertThat(back.phases()).hasSize(3);
+        assertThat(back.phases().get(0)).isEqualTo(phases.get(0));
+        assertThat(back.phases().get(1)).isEqualTo(phases.get(1));
+        assertThat(back.phases().get(2).error()).isEqualTo(new RunError(" ", "Nul\uFFFDType", ""));
+        assertThat(back.phases().get(2).name()).isEqualTo(" ");
+    }
+
+    @Test
+    void runWithoutPhases_isRecordedAlone() {
+        RunReport report = new RunReport("run-empty", "rt-empty", Trigger.MANUAL, RunMode.full(), RunOutcome.SKIPPED,
+                "host/1", 3, T0, T0.plusSeconds(1), List.of(), null, null, "nothing to do");
+
+        history.record(report);
+
+        assertThat(history.find("run-empty")).contains(report);
     }
 
     @Test
@@ -403,6 +439,33 @@ class JdbcRunHistoryTest {
     }
 
     // ---- the runner ---------------------------------------------------------------------------
+
+    @Test
+    void aRunThatDiedAfterItsFinalStatus_isRecordedByTheNextRunFromThatStatus() throws Exception {
+        // the process published "succeeded" and died before its report reached the history: its row has no outcome
+        Instant started = Instant.parse("2026-11-23T01:00:00Z");
+        history.runStarted(new RunInfo("died-1", "closing", Trigger.SCHEDULED, RunMode.full(), 41, "host-d/9", started,
+                List.of("download")), Duration.ofMillis(1));
+        InMemoryStateBackend backend = new InMemoryStateBackend();
+        backend.publishStatus(PipelineStatus.builder("closing").runId("died-1").state(RunState.SUCCEEDED)
+                .trigger(Trigger.SCHEDULED).mode(RunMode.full()).startedAt(started)
+                .updatedAt(started.plusSeconds(30)).finishedAt(started.plusSeconds(30)).message("Completed 1 phase")
+                .build());
+        Pipeline pipeline = Pipeline.builder("closing").phase(Phase.of("download", ctx -> { })).build();
+
+        try (PipelineRunner runner = PipelineRunner.builder(backend).history(history).workDirectory(work).build()) {
+            assertThat(runner.runOnce(pipeline).outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+            RunReport closed = Await.result(Duration.ofSeconds(10), "the dead run recorded",
+                    () -> history.find("died-1").orElse(null));
+            assertThat(closed.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+            assertThat(closed.startedAt()).isEqualTo(started);
+            assertThat(closed.finishedAt()).isEqualTo(started.plusSeconds(30));
+            assertThat(closed.owner()).isEqualTo("host-d/9"); // kept from the row its start wrote
+            assertThat(closed.fencingToken()).isEqualTo(41);
+            assertThat(closed.phases()).isEmpty();
+            assertThat(history.activeRun("closing")).isEmpty();
+        }
+    }
 
     @Test
     void runner_recordsItsReportInPostgres_withPhases() {

@@ -87,8 +87,16 @@ public final class RunRows {
         if (value == null) {
             s.setNull(index, Types.VARCHAR);
         } else {
-            s.setString(index, value.replace('\u0000', '\uFFFD')); // PostgreSQL text cannot hold NUL
+            s.setString(index, clean(value));
         }
+    }
+
+    /**
+     * @param value a text or {@code null}
+     * @return it with every NUL replaced by U+FFFD (PostgreSQL text cannot hold NUL)
+     */
+    public static String clean(String value) {
+        return value == null ? null : value.replace('\u0000', '\uFFFD');
     }
 
     /**

@@ -5,7 +5,10 @@ import dev.pipelinesdk.api.RunInfo;
 import dev.pipelinesdk.api.RunReport;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 /** The run history's writes: a run's start and its final report. Not part of the API. */
 public final class RunWrites {
@@ -13,9 +16,14 @@ public final class RunWrites {
     /** SQL for "the lease TTL from now by the database's clock", the TTL in seconds as parameter. */
     public static final String ALIVE_UNTIL = "now() + make_interval(secs => ?)";
 
-    private static final String UPSERT_RUN = "INSERT INTO pipeline_runs AS r (run_id, pipeline, trigger, mode, outcome, "
-            + "started_at, finished_at, duration_ms, fencing_token, owner, error_phase, error_type, error_message, "
-            + "skip_reason, holder_run_id, alive_until, counters) "
+    /**
+     * A run's row inserted or completed (only while it has no outcome) and its phase rows inserted,
+     * in one statement: atomic without a transaction around it, and one round trip. The phases
+     * come as parallel arrays; the result is (run rows written, phase rows written).
+     */
+    private static final String RECORD = "WITH run AS (INSERT INTO pipeline_runs AS r (run_id, pipeline, trigger, mode, "
+            + "outcome, started_at, finished_at, duration_ms, fencing_token, owner, error_phase, error_type, "
+            + "error_message, skip_reason, holder_run_id, alive_until, counters) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, CAST(? AS jsonb)) "
             + "ON CONFLICT (run_id) DO UPDATE SET pipeline = EXCLUDED.pipeline, "
             + "trigger = coalesce(EXCLUDED.trigger, r.trigger), mode = coalesce(EXCLUDED.mode, r.mode), "
@@ -26,25 +34,59 @@ public final class RunWrites {
             + "error_type = EXCLUDED.error_type, error_message = EXCLUDED.error_message, "
             + "skip_reason = EXCLUDED.skip_reason, holder_run_id = EXCLUDED.holder_run_id, alive_until = NULL, "
             + "counters = EXCLUDED.counters "
-            + "WHERE r.outcome IS NULL";
+            + "WHERE r.outcome IS NULL RETURNING run_id), "
+            + "phases AS (INSERT INTO pipeline_phase_runs (run_id, phase_index, phase, outcome, started_at, "
+            + "finished_at, duration_ms, attempts, counters, error_type, error_message) "
+            + "SELECT run.run_id, p.phase_index, p.phase, p.outcome, CAST(p.started_at AS timestamptz), "
+            + "CAST(p.finished_at AS timestamptz), p.duration_ms, p.attempts, CAST(p.counters AS jsonb), "
+            + "p.error_type, p.error_message FROM run CROSS JOIN unnest(CAST(? AS int[]), CAST(? AS text[]), "
+            + "CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS int[]), "
+            + "CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) AS p(phase_index, phase, outcome, started_at, "
+            + "finished_at, duration_ms, attempts, counters, error_type, error_message) RETURNING 1) "
+            + "SELECT (SELECT count(*) FROM run), (SELECT count(*) FROM phases)";
 
-    private static final String INSERT_PHASE = "INSERT INTO pipeline_phase_runs (run_id, phase_index, phase, outcome, "
-            + "started_at, finished_at, duration_ms, attempts, counters, error_type, error_message) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?)";
+    private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
 
     private RunWrites() {
     }
 
     /**
-     * Inserts or completes a run's row and replaces its phase rows; the caller commits.
+     * Inserts or completes a run's row and inserts its phase rows, in one statement (atomic on
+     * its own; in a transaction when the connection is not in auto-commit mode, and then the
+     * caller commits). A run recorded as finished before is left as it is.
      *
-     * @param c      a connection in a transaction
+     * @param c      a connection
      * @param report the finished run
      * @return {@code false} when the run was recorded as finished before (nothing written)
      * @throws SQLException from the driver
      */
     public static boolean record(Connection c, RunReport report) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(UPSERT_RUN)) {
+        List<PhaseReport> phases = report.phases();
+        int n = phases.size();
+        Integer[] index = new Integer[n];
+        String[] name = new String[n];
+        String[] outcome = new String[n];
+        String[] started = new String[n];
+        String[] finished = new String[n];
+        Long[] durationMs = new Long[n];
+        Integer[] attempts = new Integer[n];
+        String[] counters = new String[n];
+        String[] errorType = new String[n];
+        String[] errorMessage = new String[n];
+        for (int k = 0; k < n; k++) {
+            PhaseReport p = phases.get(k);
+            index[k] = p.index();
+            name[k] = RunRows.clean(p.name());
+            outcome[k] = RunRows.wire(p.outcome());
+            started[k] = ISO.format(RunRows.timestamp(p.startedAt()));
+            finished[k] = ISO.format(RunRows.timestamp(p.finishedAt()));
+            durationMs[k] = p.duration().toMillis();
+            attempts[k] = p.attempts();
+            counters[k] = RunRows.json(p.counters());
+            errorType[k] = p.error() == null ? null : RunRows.clean(p.error().type());
+            errorMessage[k] = p.error() == null ? null : RunRows.clean(p.error().message());
+        }
+        try (PreparedStatement s = c.prepareStatement(RECORD)) {
             int i = 0;
             s.setString(++i, report.runId());
             s.setString(++i, report.pipeline());
@@ -62,34 +104,21 @@ public final class RunWrites {
             RunRows.text(s, ++i, report.skipReason());
             RunRows.text(s, ++i, report.holderRunId());
             s.setString(++i, RunRows.json(report.counters()));
-            if (s.executeUpdate() == 0) {
-                return false;
+            s.setArray(++i, c.createArrayOf("int4", index));
+            s.setArray(++i, c.createArrayOf("text", name));
+            s.setArray(++i, c.createArrayOf("text", outcome));
+            s.setArray(++i, c.createArrayOf("text", started));
+            s.setArray(++i, c.createArrayOf("text", finished));
+            s.setArray(++i, c.createArrayOf("int8", durationMs));
+            s.setArray(++i, c.createArrayOf("int4", attempts));
+            s.setArray(++i, c.createArrayOf("text", counters));
+            s.setArray(++i, c.createArrayOf("text", errorType));
+            s.setArray(++i, c.createArrayOf("text", errorMessage));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
             }
         }
-        try (PreparedStatement delete = c.prepareStatement("DELETE FROM pipeline_phase_runs WHERE run_id = ?");
-                PreparedStatement insert = c.prepareStatement(INSERT_PHASE)) {
-            delete.setString(1, report.runId());
-            delete.executeUpdate();
-            for (PhaseReport p : report.phases()) {
-                int i = 0;
-                insert.setString(++i, report.runId());
-                insert.setInt(++i, p.index());
-                insert.setString(++i, p.name());
-                insert.setString(++i, RunRows.wire(p.outcome()));
-                insert.setObject(++i, RunRows.timestamp(p.startedAt()));
-                insert.setObject(++i, RunRows.timestamp(p.finishedAt()));
-                insert.setLong(++i, p.duration().toMillis());
-                insert.setInt(++i, p.attempts());
-                insert.setString(++i, RunRows.json(p.counters()));
-                RunRows.text(insert, ++i, p.error() == null ? null : p.error().type());
-                RunRows.text(insert, ++i, p.error() == null ? null : p.error().message());
-                insert.addBatch();
-            }
-            if (!report.phases().isEmpty()) {
-                insert.executeBatch();
-            }
-        }
-        return true;
     }
 
     /**
