@@ -3,8 +3,11 @@ package dev.pipelinesdk.api;
 import java.util.Objects;
 
 /**
- * One step of a pipeline: download, match, import, ... Phases run in order, each on its own
- * thread, and share data through {@link PhaseContext#put(ContextKey, Object)}.
+ * One step of a pipeline: download, match, import, ... Phases run in order, each attempt on a
+ * thread of the runner's phase pool (not the thread that called {@code runOnce}; threads are
+ * reused from run to run, so a phase must not leave {@code ThreadLocal} values behind), and share
+ * data through {@link PhaseContext#put(ContextKey, Object)}. The attempt's thread has the context
+ * class loader of the thread that called {@code runOnce}.
  *
  * <p>A phase should check {@link PhaseContext#isCancelled()} (or call
  * {@link PhaseContext#throwIfCancelled()}) in its loops and react to thread interruption, so

@@ -43,6 +43,20 @@ public interface RunHistory {
     }
 
     /**
+     * Completes the entry {@link #runStarted} made for a run that ended without {@link #record}
+     * being called: its process stopped after publishing the run's final status. The runner that
+     * next takes the lease calls this with a report rebuilt from that status (outcome, times and
+     * error; no phases). Does nothing for a run that is recorded or unknown. Should the run's own
+     * report still arrive, it replaces the recovered one. The default does nothing.
+     *
+     * @param fromStatus the report rebuilt from the run's final status
+     * @return {@code true} when an entry was completed
+     */
+    default boolean recordIfUnrecorded(RunReport fromStatus) {
+        return false;
+    }
+
+    /**
      * @param runId a run id
      * @return that run's report, if recorded
      */

@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * recorded as {@link RunOutcome#ABANDONED}, rebuilt from the document.
  *
  * <p>A run whose process died after it published its final status but before the history had its
- * report leaves a final document and a history row without an outcome. The next run records it
- * from that document (outcome, times, error; no phases), in the background, unless this runner
- * recorded that run itself.
+ * report leaves a final document and a history entry without an outcome. The next run completes
+ * that entry from the document ({@link dev.pipelinesdk.core.RunHistory#recordIfUnrecorded}), in
+ * the background, unless this runner recorded that run itself.
  */
 final class AbandonedRuns {
     private static final Logger log = LoggerFactory.getLogger(AbandonedRuns.class);
@@ -50,14 +50,15 @@ final class AbandonedRuns {
     }
 
     /**
-     * Records the run that wrote a final status document, if the history does not have it; on the
-     * history thread, so the new run does not wait for it.
+     * Completes the history entry of the run that wrote a final status document, if that entry is
+     * still open (its process stopped before recording its report), and tells the listeners; on
+     * the history thread, so the new run does not wait for it.
      *
      * @param previous     the document found when the lease was taken, or {@code null}
      * @param lastRecorded the id of the pipeline's run this runner last recorded, or {@code null}
      */
     static void recordIfUnrecorded(PipelineStatus previous, String currentRunId, String lastRecorded,
-                                   RunSettings settings) {
+                                   RunSettings settings, Listeners listeners) {
         if (previous == null || previous.runId() == null || previous.runId().equals(currentRunId)
                 || previous.runId().equals(lastRecorded)) {
             return;
@@ -66,23 +67,23 @@ final class AbandonedRuns {
         if (outcome == null) {
             return;
         }
+        RunReport report = finalReportOf(previous, outcome);
         try {
             settings.historyCalls().execute(() -> {
                 try {
-                    if (settings.history().find(previous.runId()).isPresent()) {
-                        return;
+                    if (settings.history().recordIfUnrecorded(report)) {
+                        log.warn("Run {} of '{}' ended {} but its report never reached the run history (its process "
+                                + "stopped in between); recorded it from its final status", report.runId(),
+                                report.pipeline(), outcome.wireName());
+                        listeners.runFinished(report);
                     }
-                    log.warn("Run {} of '{}' ended {} but its report never reached the run history (its process "
-                            + "probably stopped in between); recording it from its final status", previous.runId(),
-                            previous.pipeline(), outcome.wireName());
-                    settings.history().record(finalReportOf(previous, outcome));
                 } catch (RuntimeException e) {
-                    log.warn("Could not check or record run {} of '{}' from its final status: {}", previous.runId(),
-                            previous.pipeline(), e.getMessage());
+                    log.warn("Could not record run {} of '{}' from its final status: {}", report.runId(),
+                            report.pipeline(), e.getMessage());
                 }
             });
         } catch (RejectedExecutionException e) {
-            log.debug("Runner closing; run {} not checked in the history", previous.runId());
+            log.debug("Runner closing; run {} not checked in the history", report.runId());
         }
     }
 

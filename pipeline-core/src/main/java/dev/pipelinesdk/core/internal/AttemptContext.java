@@ -32,7 +32,9 @@ final class AttemptContext implements PhaseContext {
     private volatile boolean finished;
     private PhaseResult result;
     private Throwable error;
-    private Thread thread; // the pool thread running the attempt, until it finishes; guarded by this
+    private final Object threadLock = new Object(); // not `this`: a phase may synchronize on its context
+    private Thread thread; // the pool thread running the attempt, until it finishes; guarded by threadLock
+    private boolean interruptRequested; // guarded by threadLock
 
     AttemptContext(RunExecution run, String phaseName, int attempt) {
         this.run = run;
@@ -151,35 +153,51 @@ final class AttemptContext implements PhaseContext {
         stopRequested = true;
     }
 
-    /** Called on the phase thread before the phase runs. */
-    synchronized void attach(Thread runningOn) {
-        this.thread = runningOn;
+    /** Called on the phase thread before the phase runs; delivers an interrupt asked for before. */
+    void attach(Thread runningOn) {
+        synchronized (threadLock) {
+            this.thread = runningOn;
+            if (interruptRequested) {
+                runningOn.interrupt();
+            }
+        }
     }
 
     /**
      * Called on the phase thread when it ends; the monitor is notified by the caller. After this,
      * {@link #interruptIfRunning()} no longer touches the thread, which goes back to its pool.
      */
-    synchronized void finish(PhaseResult result, Throwable error) {
-        this.result = result;
-        this.error = error;
-        this.finished = true;
-        this.thread = null;
+    void finish(PhaseResult result, Throwable error) {
+        synchronized (threadLock) {
+            this.result = result;
+            this.error = error;
+            this.finished = true;
+            this.thread = null;
+        }
     }
 
     /**
      * Interrupts the thread running the attempt, unless the attempt has finished: a pool thread
-     * that has moved on to other work is never interrupted.
+     * that has moved on to other work is never interrupted. Asked before the attempt's thread has
+     * picked it up, the interrupt is delivered when it does.
      */
-    synchronized void interruptIfRunning() {
-        if (!finished && thread != null) {
-            thread.interrupt();
+    void interruptIfRunning() {
+        synchronized (threadLock) {
+            if (finished) {
+                return;
+            }
+            interruptRequested = true;
+            if (thread != null) {
+                thread.interrupt();
+            }
         }
     }
 
     /** @return the name of the thread running the attempt, for log lines */
-    synchronized String threadName() {
-        return thread == null ? "(none)" : thread.getName();
+    String threadName() {
+        synchronized (threadLock) {
+            return finished ? "(finished)" : thread == null ? "(not started yet)" : thread.getName();
+        }
     }
 
     boolean isFinished() {

@@ -230,9 +230,10 @@ public final class RunExecution {
             watchdog.start();
             PipelineStatus previous = readPrevious();
             AbandonedRuns.recordIfAbandoned(previous, runId, settings, listeners);
-            AbandonedRuns.recordIfUnrecorded(previous, runId, settings.recorded().get(pipeline.name()), settings);
+            AbandonedRuns.recordIfUnrecorded(previous, runId, settings.recorded().get(pipeline.name()), settings,
+                    listeners);
             tellHistoryStarted(info);
-            tracker = new StatusTracker(settings, this, previous, settings.typical().of(pipeline.name()), nextRunAt);
+            tracker = new StatusTracker(settings, this, previous, settings.typical().of(pipeline.name(), settings.cancelGrace()), nextRunAt);
             if (stopOutcome == RunOutcome.LEASE_LOST) {
                 tracker.halt();
             }
@@ -260,9 +261,8 @@ public final class RunExecution {
             error = RunError.of(lastStarted < 0 ? null : phases.get(lastStarted), e);
         } finally {
             ended = true;
-            watchdog.stop();
         }
-        return finish(lease, reports, outcome, error, skipReason, lastStarted);
+        return finish(lease, watchdog, reports, outcome, error, skipReason, lastStarted);
     }
 
     private RunReport alreadyRunning() {
@@ -377,8 +377,9 @@ public final class RunExecution {
 
     private AttemptEnd runAttempt(PhaseSpec spec, AttemptContext ctx) {
         String threadName = "pipeline-" + pipeline.name() + "-" + spec.name() + "-" + ctx.attempt();
+        ClassLoader callers = Thread.currentThread().getContextClassLoader();
         try {
-            settings.phaseThreads().execute(() -> runOnPhaseThread(spec, ctx, threadName));
+            settings.phaseThreads().execute(() -> runOnPhaseThread(spec, ctx, threadName, callers));
         } catch (RejectedExecutionException e) {
             ctx.finish(null, new IllegalStateException("the runner is shut down; phase '" + spec.name() + "' not started"));
             return AttemptEnd.FAILED;
@@ -413,12 +414,15 @@ public final class RunExecution {
 
     /**
      * The body of a phase attempt on a thread of the runner's phase pool: named after the phase
-     * while it runs, and left without an interrupt pending when it goes back to the pool.
+     * and with the context class loader of the thread that called {@code runOnce} while it runs,
+     * and left without an interrupt pending when it goes back to the pool.
      */
-    private void runOnPhaseThread(PhaseSpec spec, AttemptContext ctx, String threadName) {
+    private void runOnPhaseThread(PhaseSpec spec, AttemptContext ctx, String threadName, ClassLoader callers) {
         Thread me = Thread.currentThread();
         String poolName = me.getName();
+        ClassLoader poolLoader = me.getContextClassLoader();
         me.setName(threadName);
+        me.setContextClassLoader(callers);
         ctx.attach(me);
         PhaseResult result = null;
         Throwable error = null;
@@ -433,6 +437,7 @@ public final class RunExecution {
             ctx.finish(result, error);
             Thread.interrupted(); // an interrupt meant for this attempt must not reach the next task
             me.setName(poolName);
+            me.setContextClassLoader(poolLoader);
             synchronized (monitor) {
                 monitor.notifyAll();
             }
@@ -478,8 +483,36 @@ public final class RunExecution {
         }
     }
 
-    private RunReport finish(Lease lease, List<PhaseReport> reports, RunOutcome outcome, RunError error,
-                             String skipReason, int lastStarted) {
+    /**
+     * Publishes the final status and records the report while the lease is still renewed (so no
+     * other run starts before the history has this one), then releases the lease.
+     */
+    private RunReport finish(Lease lease, LeaseWatchdog watchdog, List<PhaseReport> reports, RunOutcome outcome,
+                             RunError error, String skipReason, int lastStarted) {
+        RunReport report;
+        try {
+            report = publishAndRecord(reports, outcome, error, skipReason, lastStarted);
+        } finally {
+            watchdog.stop();
+        }
+        if (strayAttempt != null && !strayAttempt.isFinished()) {
+            // never two holders working: the stuck phase keeps the lease (and its work dir) until it ends
+            new LingeringLease(lease, strayAttempt, settings, workDir).start();
+        } else {
+            release(lease, pipeline.name(), settings);
+            workDir.delete();
+        }
+        listeners.runFinished(report);
+        log.info("Run {} of '{}' finished: {} in {}{}", runId, pipeline.name(), outcome.wireName(),
+                human(report.duration()), error == null ? "" : " (" + error.type() + ": " + error.message() + ")");
+        if (callerInterrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return report;
+    }
+
+    private RunReport publishAndRecord(List<PhaseReport> reports, RunOutcome outcome, RunError error,
+                                       String skipReason, int lastStarted) {
         StatusTracker t = tracker;
         if (t != null) {
             t.stop();
@@ -502,19 +535,6 @@ public final class RunExecution {
             }
         } catch (RuntimeException e) {
             log.error("Could not record run {} of '{}' in the run history", runId, pipeline.name(), e);
-        }
-        if (strayAttempt != null && !strayAttempt.isFinished()) {
-            // never two holders working: the stuck phase keeps the lease (and its work dir) until it ends
-            new LingeringLease(lease, strayAttempt, settings, workDir).start();
-        } else {
-            release(lease, pipeline.name(), settings);
-            workDir.delete();
-        }
-        listeners.runFinished(report);
-        log.info("Run {} of '{}' finished: {} in {}{}", runId, pipeline.name(), outcome.wireName(),
-                human(report.duration()), error == null ? "" : " (" + error.type() + ": " + error.message() + ")");
-        if (callerInterrupted) {
-            Thread.currentThread().interrupt();
         }
         return report;
     }

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 final class StatusTracker {
     private static final Logger log = LoggerFactory.getLogger(StatusTracker.class);
 
-    private record Snapshot(int phaseIndex, AttemptContext attempt, Progress progress, String message) {
+    private record Snapshot(int phaseIndex, Progress progress, String message) {
     }
 
     /** How long a final status that could not be published is retried. */
@@ -114,8 +114,7 @@ final class StatusTracker {
                 return;
             }
             AttemptContext attempt = run.currentAttempt();
-            Snapshot now = new Snapshot(phaseIndex, attempt,
-                    attempt == null ? null : attempt.progressSnapshot(),
+            Snapshot now = new Snapshot(phaseIndex, attempt == null ? null : attempt.progressSnapshot(),
                     attempt == null ? null : attempt.messageSnapshot());
             long nanos = System.nanoTime();
             boolean stale = nanos - lastPublishNanos >= settings.heartbeat().toNanos();

@@ -20,10 +20,11 @@ import org.slf4j.LoggerFactory;
  * the runs of one runner so that a run does not query the history before its first phase.
  *
  * <p>When a run of this runner succeeds, the durations are read again in the background (off the
- * run's path, on the history thread); the next run waits for that read if it is still going, so
- * it always sees every run this runner recorded before it. Runs recorded by other processes are
- * seen once the kept value is older than {@link #MAX_AGE}: then the next run reads it itself. A
- * failed read keeps the previous value (or none) and is logged. Not part of the public API.
+ * run's path, on the history thread); the next run waits for that read if it is still going (at
+ * most the given bound, then it uses what it had), so it normally sees every run this runner
+ * recorded before it. Runs recorded by other processes are seen once the kept value is older than
+ * {@link #MAX_AGE}: then the next run reads it itself. A failed read keeps the previous value (or
+ * none), is logged, and is tried again by the next run. Not part of the public API.
  */
 public final class TypicalDurations {
     private static final Logger log = LoggerFactory.getLogger(TypicalDurations.class);
@@ -31,7 +32,13 @@ public final class TypicalDurations {
     /** How long a value read from the history is used without reading it again. */
     static final Duration MAX_AGE = Duration.ofMinutes(1);
 
-    private record Kept(Map<String, Duration> value, long readAtNanos, CompletableFuture<Kept> refresh) {
+    /**
+     * @param value       the durations
+     * @param fresh       whether {@code value} came from a successful read
+     * @param readAtNanos when that read was ({@link System#nanoTime()}); meaningful when fresh
+     * @param refresh     a background read in progress, or {@code null}
+     */
+    private record Kept(Map<String, Duration> value, boolean fresh, long readAtNanos, CompletableFuture<Kept> refresh) {
     }
 
     private final RunHistory history;
@@ -43,14 +50,19 @@ public final class TypicalDurations {
 
     /**
      * @param pipeline the pipeline's name
+     * @param maxWait  the longest wait for a background read in progress
      * @return its typical phase durations (empty when unknown or the history cannot be read)
      */
-    public Map<String, Duration> of(String pipeline) {
+    public Map<String, Duration> of(String pipeline, Duration maxWait) {
         Kept k = kept.get(pipeline);
         if (k != null && k.refresh() != null) {
-            k = awaitRefresh(k);
+            Kept done = awaitRefresh(k.refresh(), maxWait);
+            if (done == null) {
+                return k.value(); // still reading (or not started): what was kept before
+            }
+            k = done;
         }
-        if (k != null && !k.value().isEmpty() && System.nanoTime() - k.readAtNanos() < MAX_AGE.toNanos()) {
+        if (k != null && k.fresh() && System.nanoTime() - k.readAtNanos() < MAX_AGE.toNanos()) {
             return k.value();
         }
         Kept read = read(pipeline, k == null ? Map.of() : k.value());
@@ -69,7 +81,7 @@ public final class TypicalDurations {
         CompletableFuture<Kept> refresh = new CompletableFuture<>();
         Kept before = kept.get(pipeline);
         Map<String, Duration> previous = before == null ? Map.of() : before.value();
-        kept.put(pipeline, new Kept(previous, before == null ? 0 : before.readAtNanos(), refresh));
+        kept.put(pipeline, new Kept(previous, false, 0, refresh));
         try {
             executor.execute(() -> {
                 Kept read = read(pipeline, previous);
@@ -82,9 +94,10 @@ public final class TypicalDurations {
         }
     }
 
-    private Kept awaitRefresh(Kept k) {
+    /** @return the read's result, or {@code null} when it did not complete in time or was not started */
+    private static Kept awaitRefresh(CompletableFuture<Kept> refresh, Duration maxWait) {
         try {
-            return k.refresh().get(1, TimeUnit.MINUTES); // null: the refresh was not started
+            return refresh.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
@@ -96,11 +109,11 @@ public final class TypicalDurations {
     private Kept read(String pipeline, Map<String, Duration> previous) {
         try {
             return new Kept(Collections.unmodifiableMap(new LinkedHashMap<>(history.typicalPhaseDurations(pipeline))),
-                    System.nanoTime(), null);
+                    true, System.nanoTime(), null);
         } catch (RuntimeException e) {
             log.warn("Could not read typical phase durations of '{}' (ETA from {}): {}", pipeline,
                     previous.isEmpty() ? "live progress only" : "the durations read before", e.getMessage());
-            return new Kept(previous, 0, null);
+            return new Kept(previous, false, 0, null);
         }
     }
 }

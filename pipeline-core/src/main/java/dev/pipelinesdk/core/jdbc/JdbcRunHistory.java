@@ -116,6 +116,19 @@ public final class JdbcRunHistory implements RunHistory {
     }
 
     /**
+     * Completes the row of a started run from a report rebuilt from its final status, marking it
+     * recovered; a later {@link #record} of the run's own report replaces it.
+     *
+     * @throws RunHistoryException when the database fails
+     */
+    @Override
+    public boolean recordIfUnrecorded(RunReport fromStatus) {
+        Objects.requireNonNull(fromStatus, "fromStatus");
+        return committed("recover run " + fromStatus.runId() + " of '" + fromStatus.pipeline() + "'",
+                c -> RunWrites.recover(c, fromStatus)) > 0;
+    }
+
+    /**
      * Inserts the run as running, alive for {@code leaseTtl} from now by the database's clock.
      * Does nothing when the run id is already in the history.
      *
@@ -317,11 +330,23 @@ public final class JdbcRunHistory implements RunHistory {
     /** One statement's work, committed when the connection is not in auto-commit mode. */
     private <T> T committed(String what, SqlWork<T> work) {
         return inConnection(what, c -> {
-            T result = work.apply(c);
-            if (!c.getAutoCommit()) {
-                c.commit();
+            boolean autoCommit = c.getAutoCommit();
+            try {
+                T result = work.apply(c);
+                if (!autoCommit) {
+                    c.commit();
+                }
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                if (!autoCommit) {
+                    try {
+                        c.rollback();
+                    } catch (SQLException rollback) {
+                        e.addSuppressed(rollback);
+                    }
+                }
+                throw e;
             }
-            return result;
         });
     }
 

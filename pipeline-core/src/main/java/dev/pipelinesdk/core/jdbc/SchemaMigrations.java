@@ -46,7 +46,8 @@ public final class SchemaMigrations {
     /** Every migration, in version order. A new script is added here and nowhere else. */
     static final List<String> MIGRATIONS = List.of(
             "V1__pipeline_sdk.sql",
-            "V2__pipeline_jobs.sql");
+            "V2__pipeline_jobs.sql",
+            "V3__recovered_runs.sql");
 
     /** The schema version this library needs (and {@link #migrate} brings a database to). */
     public static final int LATEST_VERSION = MIGRATIONS.size();

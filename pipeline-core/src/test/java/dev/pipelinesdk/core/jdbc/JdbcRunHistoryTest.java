@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pipelinesdk.api.Phase;
 import dev.pipelinesdk.api.PhaseOutcome;
 import dev.pipelinesdk.api.PhaseReport;
+import dev.pipelinesdk.api.PipelineListener;
 import dev.pipelinesdk.api.PipelineStatus;
 import dev.pipelinesdk.api.RunError;
 import dev.pipelinesdk.api.RunInfo;
@@ -441,30 +442,63 @@ class JdbcRunHistoryTest {
     // ---- the runner ---------------------------------------------------------------------------
 
     @Test
-    void aRunThatDiedAfterItsFinalStatus_isRecordedByTheNextRunFromThatStatus() throws Exception {
-        // the process published "succeeded" and died before its report reached the history: its row has no outcome
+    void aRunThatDiedAfterItsFinalStatus_isRecordedByTheNextRunFromThatStatus_andListenersHearOfIt() throws Exception {
+        // the process published "failed" and died before its report reached the history: its row has no outcome
         Instant started = Instant.parse("2026-11-23T01:00:00Z");
         history.runStarted(new RunInfo("died-1", "closing", Trigger.SCHEDULED, RunMode.full(), 41, "host-d/9", started,
                 List.of("download")), Duration.ofMillis(1));
         InMemoryStateBackend backend = new InMemoryStateBackend();
-        backend.publishStatus(PipelineStatus.builder("closing").runId("died-1").state(RunState.SUCCEEDED)
+        RunError error = new RunError("download", "IOException", "connection reset");
+        backend.publishStatus(PipelineStatus.builder("closing").runId("died-1").state(RunState.FAILED)
                 .trigger(Trigger.SCHEDULED).mode(RunMode.full()).startedAt(started)
-                .updatedAt(started.plusSeconds(30)).finishedAt(started.plusSeconds(30)).message("Completed 1 phase")
-                .build());
+                .updatedAt(started.plusSeconds(30)).finishedAt(started.plusSeconds(30)).error(error)
+                .message("connection reset").build());
         Pipeline pipeline = Pipeline.builder("closing").phase(Phase.of("download", ctx -> { })).build();
+        List<RunReport> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PipelineListener listener = new PipelineListener() {
+            @Override
+            public void onRunFinished(RunReport report) {
+                heard.add(report);
+            }
+        };
 
-        try (PipelineRunner runner = PipelineRunner.builder(backend).history(history).workDirectory(work).build()) {
+        try (PipelineRunner runner = PipelineRunner.builder(backend).history(history).listener(listener)
+                .workDirectory(work).build()) {
             assertThat(runner.runOnce(pipeline).outcome()).isEqualTo(RunOutcome.SUCCEEDED);
             RunReport closed = Await.result(Duration.ofSeconds(10), "the dead run recorded",
                     () -> history.find("died-1").orElse(null));
-            assertThat(closed.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+            assertThat(closed.outcome()).isEqualTo(RunOutcome.FAILED);
+            assertThat(closed.error()).isEqualTo(error);
             assertThat(closed.startedAt()).isEqualTo(started);
             assertThat(closed.finishedAt()).isEqualTo(started.plusSeconds(30));
             assertThat(closed.owner()).isEqualTo("host-d/9"); // kept from the row its start wrote
             assertThat(closed.fencingToken()).isEqualTo(41);
             assertThat(closed.phases()).isEmpty();
             assertThat(history.activeRun("closing")).isEmpty();
+            Await.until(() -> heard.stream().anyMatch(r -> r.runId().equals("died-1")), "listeners told of died-1");
         }
+    }
+
+    @Test
+    void recordIfUnrecorded_completesOnlyAnOpenRow_andTheRunsOwnReportStillReplacesIt() {
+        RunReport own = succeeded("slow-1", "recover", T0, Duration.ofSeconds(5));
+        RunReport fromStatus = new RunReport("slow-1", "recover", Trigger.SCHEDULED, RunMode.full(), RunOutcome.SUCCEEDED,
+                null, 0, T0, own.finishedAt(), List.of(), null, null, null);
+
+        // unknown (never started, or deleted by retention): nothing comes back
+        assertThat(history.recordIfUnrecorded(fromStatus)).isFalse();
+        assertThat(history.find("slow-1")).isEmpty();
+
+        history.runStarted(new RunInfo("slow-1", "recover", Trigger.SCHEDULED, RunMode.full(), 9, "host/1", T0,
+                List.of("download", "import")), HOUR);
+        assertThat(history.recordIfUnrecorded(fromStatus)).isTrue();
+        assertThat(history.find("slow-1").orElseThrow().phases()).isEmpty();
+        assertThat(history.recordIfUnrecorded(fromStatus)).isFalse(); // once
+
+        history.record(own); // the slow process's own report arrives after all
+        assertThat(history.find("slow-1")).contains(microseconds(own));
+        assertThat(history.recordIfUnrecorded(fromStatus)).isFalse(); // and is never overwritten
+        assertThat(history.find("slow-1")).contains(microseconds(own));
     }
 
     @Test

@@ -80,7 +80,8 @@ class SchemaMigrationsTest {
         assertThat(strings("SELECT description || ' ' || checksum || ' ' || (applied_by IS NOT NULL) FROM "
                 + SchemaMigrations.HISTORY_TABLE + " ORDER BY version"))
                 .containsExactly("pipeline sdk " + SchemaMigrations.load().get(0).checksum() + " true",
-                        "pipeline jobs " + SchemaMigrations.load().get(1).checksum() + " true");
+                        "pipeline jobs " + SchemaMigrations.load().get(1).checksum() + " true",
+                        "recovered runs " + SchemaMigrations.load().get(2).checksum() + " true");
     }
 
     @Test

@@ -33,8 +33,8 @@ public final class RunWrites {
             + "owner = coalesce(EXCLUDED.owner, r.owner), error_phase = EXCLUDED.error_phase, "
             + "error_type = EXCLUDED.error_type, error_message = EXCLUDED.error_message, "
             + "skip_reason = EXCLUDED.skip_reason, holder_run_id = EXCLUDED.holder_run_id, alive_until = NULL, "
-            + "counters = EXCLUDED.counters "
-            + "WHERE r.outcome IS NULL RETURNING run_id), "
+            + "counters = EXCLUDED.counters, recovered = false "
+            + "WHERE r.outcome IS NULL OR r.recovered RETURNING run_id), "
             + "phases AS (INSERT INTO pipeline_phase_runs (run_id, phase_index, phase, outcome, started_at, "
             + "finished_at, duration_ms, attempts, counters, error_type, error_message) "
             + "SELECT run.run_id, p.phase_index, p.phase, p.outcome, CAST(p.started_at AS timestamptz), "
@@ -53,7 +53,8 @@ public final class RunWrites {
     /**
      * Inserts or completes a run's row and inserts its phase rows, in one statement (atomic on
      * its own; in a transaction when the connection is not in auto-commit mode, and then the
-     * caller commits). A run recorded as finished before is left as it is.
+     * caller commits). A run recorded as finished before is left as it is, unless it was only
+     * recovered from its final status ({@link #recover}): its own report replaces that.
      *
      * @param c      a connection
      * @param report the finished run
@@ -118,6 +119,32 @@ public final class RunWrites {
                 rs.next();
                 return rs.getLong(1) > 0;
             }
+        }
+    }
+
+    /**
+     * Completes the row of a started run that never recorded its report, from what its final
+     * status says; marks it recovered. Leaves every other row alone.
+     *
+     * @param c      a connection
+     * @param report the report rebuilt from the final status (no phases)
+     * @return 1 when the row was completed, 0 when there was no such open row
+     * @throws SQLException from the driver
+     */
+    public static int recover(Connection c, RunReport report) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE pipeline_runs SET outcome = ?, finished_at = ?, "
+                + "duration_ms = ?, error_phase = ?, error_type = ?, error_message = ?, skip_reason = ?, "
+                + "alive_until = NULL, recovered = true WHERE run_id = ? AND outcome IS NULL")) {
+            int i = 0;
+            s.setString(++i, report.outcome().wireName());
+            s.setObject(++i, RunRows.timestamp(report.finishedAt()));
+            s.setLong(++i, report.duration().toMillis());
+            RunRows.text(s, ++i, report.error() == null ? null : report.error().phase());
+            RunRows.text(s, ++i, report.error() == null ? null : report.error().type());
+            RunRows.text(s, ++i, report.error() == null ? null : report.error().message());
+            RunRows.text(s, ++i, report.skipReason());
+            s.setString(++i, report.runId());
+            return s.executeUpdate();
         }
     }
 
