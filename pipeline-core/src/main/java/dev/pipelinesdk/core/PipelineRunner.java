@@ -8,6 +8,7 @@ import dev.pipelinesdk.api.StateBackend;
 import dev.pipelinesdk.api.StateBackendException;
 import dev.pipelinesdk.api.Trigger;
 import dev.pipelinesdk.core.internal.NodeId;
+import dev.pipelinesdk.core.internal.ReportBacklog;
 import dev.pipelinesdk.core.internal.RunExecution;
 import dev.pipelinesdk.core.internal.RunIds;
 import dev.pipelinesdk.core.internal.RunSettings;
@@ -59,7 +60,7 @@ public final class PipelineRunner implements AutoCloseable {
                 timer("pipeline-lease-timer"), Executors.newCachedThreadPool(daemon("pipeline-lease-renewal")),
                 timer("pipeline-status-publisher"), Executors.newSingleThreadExecutor(daemon("pipeline-history")),
                 Executors.newCachedThreadPool(daemon("pipeline-phase")), new TypicalDurations(b.history),
-                new ConcurrentHashMap<>());
+                new ReportBacklog());
     }
 
     private static ThreadFactory daemon(String name) {
@@ -216,6 +217,7 @@ public final class PipelineRunner implements AutoCloseable {
         settings.leaseTimer().shutdown();
         settings.renewals().shutdown();
         settings.publishTimer().shutdown();
+        settings.reports().retry(settings.history(), settings.historyCalls()); // a last try for refused reports
         settings.historyCalls().shutdown();
         settings.phaseThreads().shutdown(); // a phase that ignored cancellation keeps its thread until it ends
     }

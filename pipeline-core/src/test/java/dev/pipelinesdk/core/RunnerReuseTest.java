@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -92,8 +93,40 @@ class RunnerReuseTest {
         assertThat(history.backgroundReads.get()).isBetween(2, 3);
     }
 
+    @Test
+    void reportsTheHistoryRefusedAreRecordedWhenALaterRunStarts() {
+        InMemoryRunHistory real = new InMemoryRunHistory();
+        AtomicBoolean down = new AtomicBoolean(true);
+        RunHistory outage = new CountingHistory(real) {
+            @Override
+            public void record(RunReport report) {
+                if (down.get()) {
+                    throw new IllegalStateException("run history unreachable (test outage)");
+                }
+                super.record(report);
+            }
+        };
+        Pipeline pipeline = Pipeline.builder("backlog").phase(Phase.of("load", ctx -> ctx.count("rows", 5))).build();
+        try (PipelineRunner runner = PipelineRunner.builder(new InMemoryStateBackend()).history(outage)
+                .workDirectory(work).build()) {
+            RunReport first = runner.runOnce(pipeline);
+            RunReport second = runner.runOnce(pipeline);
+            assertThat(first.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+            assertThat(real.find(first.runId())).isEmpty();
+
+            down.set(false);
+            RunReport third = runner.runOnce(pipeline);
+
+            Await.until(() -> real.find(first.runId()).isPresent() && real.find(second.runId()).isPresent(),
+                    "the refused reports recorded");
+            assertThat(real.find(first.runId())).contains(first); // the whole report, phases and counters included
+            assertThat(real.find(second.runId())).contains(second);
+            assertThat(real.find(third.runId())).contains(third);
+        }
+    }
+
     /** Counts which threads read the typical durations, and what the run's own thread got. */
-    private static final class CountingHistory implements RunHistory {
+    private static class CountingHistory implements RunHistory {
         private final RunHistory delegate;
         final AtomicInteger callerReads = new AtomicInteger();
         final AtomicInteger backgroundReads = new AtomicInteger();

@@ -230,7 +230,8 @@ public final class RunExecution {
             watchdog.start();
             PipelineStatus previous = readPrevious();
             AbandonedRuns.recordIfAbandoned(previous, runId, settings, listeners);
-            AbandonedRuns.recordIfUnrecorded(previous, runId, settings.recorded().get(pipeline.name()), settings,
+            settings.reports().retry(settings.history(), settings.historyCalls());
+            AbandonedRuns.recordIfUnrecorded(previous, runId, settings.reports().lastRecorded(pipeline.name()), settings,
                     listeners);
             tellHistoryStarted(info);
             tracker = new StatusTracker(settings, this, previous, settings.typical().of(pipeline.name(), settings.cancelGrace()), nextRunAt);
@@ -529,12 +530,14 @@ public final class RunExecution {
         }
         try {
             settings.history().record(report);
-            settings.recorded().put(pipeline.name(), runId);
+            settings.reports().recorded(report);
             if (outcome == RunOutcome.SUCCEEDED) {
                 settings.typical().runSucceeded(pipeline.name(), settings.historyCalls());
             }
         } catch (RuntimeException e) {
-            log.error("Could not record run {} of '{}' in the run history", runId, pipeline.name(), e);
+            log.error("Could not record run {} of '{}' in the run history; this runner tries again when its next run"
+                    + " starts", runId, pipeline.name(), e);
+            settings.reports().refused(report);
         }
         return report;
     }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -33,7 +32,7 @@ import java.util.concurrent.ScheduledExecutorService;
  *                        history never delays lease renewals or status publishing)
  * @param phaseThreads    the pool whose threads run phase attempts (reused from run to run)
  * @param typical         the typical phase durations, read from the history and kept a while
- * @param recorded        per pipeline, the id of the run this runner last recorded in the history
+ * @param reports         which runs this runner recorded, and the reports the history refused
  */
 public record RunSettings(StateBackend backend, RunHistory history, EtaEstimator eta,
                           List<PipelineListener> listeners, Clock clock, Duration leaseTtl,
@@ -41,5 +40,5 @@ public record RunSettings(StateBackend backend, RunHistory history, EtaEstimator
                           String nodeId, ScheduledExecutorService leaseTimer, ExecutorService renewals,
                           ScheduledExecutorService publishTimer, ExecutorService historyCalls,
                           ExecutorService phaseThreads, TypicalDurations typical,
-                          Map<String, String> recorded) {
+                          ReportBacklog reports) {
 }
