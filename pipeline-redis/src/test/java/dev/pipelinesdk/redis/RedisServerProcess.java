@@ -21,7 +21,10 @@ import java.util.concurrent.TimeUnit;
  * into a temp directory), or from the path in {@code PIPELINE_TEST_REDIS_SERVER}. Started with
  * {@code --bind 127.0.0.1 --save '' --appendonly no}, in a data directory of its own, so that
  * {@link #save()} + {@link #kill()} + {@link #start()} restarts it with its data, and
- * {@link #kill()} + {@link #start()} without a save restarts it empty.
+ * {@link #kill()} + {@link #start()} without a save restarts it empty. {@link #startAppendOnly}
+ * starts it with {@code --appendonly yes --appendfsync always} instead: every write is in the
+ * append-only file before it is acknowledged, so {@link #kill()} + {@link #start()} restarts it with
+ * every acknowledged write (and each key's absolute expiry time).
  *
  * <p>Shipped in pipeline-redis's test-jar (with the {@code embedded-redis} test dependency) for the
  * modules built on it.
@@ -38,14 +41,17 @@ public final class RedisServerProcess implements AutoCloseable {
     private final int port;
     private final String password;
     private final List<String> extraArgs;
+    private final boolean appendOnly;
     private Process process;
 
-    private RedisServerProcess(Path binary, Path dir, int port, String password, List<String> extraArgs) {
+    private RedisServerProcess(Path binary, Path dir, int port, String password, List<String> extraArgs,
+                               boolean appendOnly) {
         this.binary = binary;
         this.dir = dir;
         this.port = port;
         this.password = password;
         this.extraArgs = extraArgs;
+        this.appendOnly = appendOnly;
     }
 
     /**
@@ -73,14 +79,34 @@ public final class RedisServerProcess implements AutoCloseable {
         return startOn(dir, freePort(), password);
     }
 
+    /**
+     * Starts a server without a password that persists every write before acknowledging it
+     * ({@code --appendonly yes --appendfsync always}), so that a {@link #kill()} + {@link #start()}
+     * keeps all acknowledged data, as a production Redis with that setting would.
+     *
+     * @param dir its data directory (holds the append-only file)
+     * @return the running server
+     * @throws IOException          when it cannot be started
+     * @throws InterruptedException when interrupted while waiting for it
+     */
+    public static RedisServerProcess startAppendOnly(Path dir) throws IOException, InterruptedException {
+        return startOn(dir, freePort(), null, true);
+    }
+
     /** Starts a server on the given port. */
     static RedisServerProcess startOn(Path dir, int port, String password) throws IOException, InterruptedException {
+        return startOn(dir, port, password, false);
+    }
+
+    private static RedisServerProcess startOn(Path dir, int port, String password, boolean appendOnly)
+            throws IOException, InterruptedException {
         List<String> extra = new ArrayList<>();
         if (password != null) {
             extra.addAll(List.of("--requirepass", password));
         }
         Files.createDirectories(dir);
-        RedisServerProcess server = new RedisServerProcess(binary(), dir, port, password, List.copyOf(extra));
+        RedisServerProcess server = new RedisServerProcess(binary(), dir, port, password, List.copyOf(extra),
+                appendOnly);
         server.start();
         return server;
     }
@@ -123,13 +149,20 @@ public final class RedisServerProcess implements AutoCloseable {
         }
     }
 
-    /** Starts (or restarts) the process on the same port and waits until it answers PING. */
-    synchronized void start() throws IOException, InterruptedException {
+    /**
+     * Starts (or restarts) the process on the same port and waits until it answers PING.
+     *
+     * @throws IOException           when the process cannot be started
+     * @throws InterruptedException  when interrupted while waiting for it
+     * @throws IllegalStateException when it runs already, exits, or does not answer within 20 s
+     */
+    public synchronized void start() throws IOException, InterruptedException {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("redis-server on port " + port + " is running");
         }
         List<String> cmd = new ArrayList<>(List.of(binary.toString(),
-                "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", appendOnly ? "always" : "everysec",
                 "--dir", dir.toString(), "--dbfilename", "dump.rdb", "--daemonize", "no", "--loglevel", "warning"));
         cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -168,8 +201,12 @@ public final class RedisServerProcess implements AutoCloseable {
         Files.deleteIfExists(dir.resolve("dump.rdb"));
     }
 
-    /** SIGKILL, and waits (bounded) until the process is gone and the port is free. */
-    synchronized void kill() {
+    /**
+     * SIGKILL, as a crash would, and waits (bounded) until the process is gone and the port is free.
+     *
+     * @throws IllegalStateException when it does not die within 10 s
+     */
+    public synchronized void kill() {
         if (process == null) {
             return;
         }

@@ -11,6 +11,8 @@ import dev.pipelinesdk.api.Trigger;
 import dev.pipelinesdk.core.Pipeline;
 import dev.pipelinesdk.core.PipelineRunner;
 import dev.pipelinesdk.core.jdbc.JdbcRunHistory;
+import dev.pipelinesdk.core.scheduling.PipelineScheduler;
+import dev.pipelinesdk.core.scheduling.Schedule;
 import dev.pipelinesdk.examples.SourceUrl;
 import dev.pipelinesdk.examples.pipeline.StopsPipeline;
 import dev.pipelinesdk.examples.stops.StopsGenerator;
@@ -26,6 +28,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,21 +37,27 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * One worker process of the fault drill: runs the stops pipeline again and again (every run
  * imports) until the stop file exists, and appends what its runs do to the shared drill log, one
- * line per event, each written with one {@code write} on a file opened for appending:
+ * line per event, each written with one {@code write} on a file opened for appending. With
+ * {@code --schedule-ms} the runs come from a {@link PipelineScheduler} (db-scheduler on the
+ * database) with {@code Schedule.every} that interval instead of a {@code runOnce} loop, and with
+ * {@code --trigger-ms} the worker also asks that scheduler for a manual run about that often (so
+ * that a triggered and a scheduled execution contend for the lease, on different workers).
  *
  * <pre>
- * start &lt;runId&gt; &lt;fence&gt; &lt;pid&gt; &lt;epochMicros&gt;          the run holds the lease
+ * start &lt;runId&gt; &lt;fence&gt; &lt;pid&gt; &lt;epochMicros&gt; &lt;trigger&gt; the run holds the lease
  * phase &lt;runId&gt; &lt;index&gt; &lt;name&gt; &lt;epochMicros&gt;       its running status for the phase is published
  * phase-end &lt;runId&gt; &lt;name&gt; &lt;outcome&gt; &lt;epochMicros&gt;  the phase ended (before the lease is released)
  * end &lt;runId&gt; &lt;outcome&gt; &lt;epochMicros&gt;               the run finished (after the lease was released)
  * abandoned &lt;runId&gt; &lt;epochMicros&gt;                    this worker recorded a dead run as abandoned
+ * missed &lt;runId&gt; &lt;epochMicros&gt;                       a scheduled instant was missed (misfire rule)
  * </pre>
  *
  * Attempts refused with {@code ALREADY_RUNNING} are not logged; the worker backs off briefly and
  * tries again. Arguments ({@code --name value}): {@code backend} ({@code redis}|{@code file}),
  * {@code state} (Redis URL or directory), {@code db-url}, {@code db-user}, {@code sources},
- * {@code data}, {@code log}, {@code stop}, {@code ttl-ms}, and optionally {@code max-runs} (stop after that many runs); the database password comes from the
- * environment variable {@value #PASSWORD_VARIABLE}.
+ * {@code data}, {@code log}, {@code stop}, {@code ttl-ms}, and optionally {@code max-runs} (stop after that
+ * many runs; not with a schedule), {@code schedule-ms} (run on that schedule) and {@code trigger-ms}; the database
+ * password comes from the environment variable {@value #PASSWORD_VARIABLE}.
  */
 public final class DrillWorker {
     /** The environment variable holding the database password (kept off the command line). */
@@ -79,6 +88,13 @@ public final class DrillWorker {
                 .force(true)
                 .fenceDomain(backend.description())
                 .build();
+        if (a.containsKey("schedule-ms")) {
+            try (EventLog log = new EventLog(Path.of(a.get("log")))) {
+                scheduled(pipeline, backend, ds, ttl, Duration.ofMillis(Long.parseLong(a.get("schedule-ms"))),
+                        Long.parseLong(a.getOrDefault("trigger-ms", "0")), data, stop, log);
+            }
+            System.exit(0);
+        }
         try (EventLog log = new EventLog(Path.of(a.get("log")));
              PipelineRunner runner = PipelineRunner.builder(backend)
                      .history(JdbcRunHistory.create(ds))
@@ -104,6 +120,49 @@ public final class DrillWorker {
             }
         }
         System.exit(0);
+    }
+
+    /**
+     * Runs the pipeline through a scheduler until the stop file exists, then stops it gracefully.
+     * Start-up retries while the database is unreachable (the drill may restart it at any time).
+     */
+    private static void scheduled(Pipeline pipeline, StateBackend backend, PGSimpleDataSource ds, Duration ttl,
+                                  Duration interval, long triggerMs, Path data, Path stop, EventLog log)
+            throws InterruptedException {
+        PipelineScheduler scheduler = PipelineScheduler.builder(ds, backend)
+                .pipeline(pipeline, Schedule.every(interval, ZoneOffset.UTC))
+                .pollingInterval(Duration.ofMillis(100))
+                .leaseTtl(ttl)
+                .shutdownDeadline(Duration.ofSeconds(5))
+                .listener(log)
+                .runnerOptions(rb -> rb.workDirectory(data.resolve("work")))
+                .build();
+        while (true) {
+            try {
+                scheduler.start();
+                break;
+            } catch (RuntimeException e) {
+                System.err.println("drill worker: scheduler start failed, retrying: " + e);
+                Thread.sleep(200);
+            }
+        }
+        try {
+            long nextTrigger = System.nanoTime();
+            while (!Files.exists(stop)) {
+                if (triggerMs > 0 && System.nanoTime() >= nextTrigger) {
+                    try {
+                        scheduler.trigger(pipeline.name());
+                    } catch (RuntimeException e) {
+                        System.err.println("drill worker: trigger failed: " + e.getMessage());
+                    }
+                    nextTrigger = System.nanoTime() + (triggerMs / 2 + ThreadLocalRandom.current().nextLong(triggerMs))
+                            * 1_000_000L;
+                }
+                Thread.sleep(20);
+            }
+        } finally {
+            scheduler.stop();
+        }
     }
 
     private static Map<String, String> options(String[] args) {
@@ -152,7 +211,8 @@ public final class DrillWorker {
 
         @Override
         public void onRunStarted(RunInfo run) {
-            line("start " + run.runId() + " " + run.fencingToken() + " " + pid + " " + epochMicros());
+            line("start " + run.runId() + " " + run.fencingToken() + " " + pid + " " + epochMicros() + " "
+                    + run.trigger().wireName());
         }
 
         @Override
@@ -173,6 +233,11 @@ public final class DrillWorker {
         @Override
         public void onRunAbandoned(RunReport abandoned) {
             line("abandoned " + abandoned.runId() + " " + epochMicros());
+        }
+
+        @Override
+        public void onRunMissed(RunReport missed) {
+            line("missed " + missed.runId() + " " + epochMicros());
         }
 
         @Override

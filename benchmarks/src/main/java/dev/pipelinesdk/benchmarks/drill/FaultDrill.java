@@ -13,15 +13,9 @@ import dev.pipelinesdk.examples.pipeline.StopsPipeline;
 import dev.pipelinesdk.examples.pipeline.StopsTables;
 import dev.pipelinesdk.examples.stops.StopsGenerator;
 import dev.pipelinesdk.file.FileStateBackend;
-import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,9 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 /**
@@ -44,7 +35,6 @@ public final class FaultDrill {
     /** Stops in the generated sources: a run takes ~100–300 ms. */
     public static final int STOPS = 300;
     private static final long SOURCES_SEED = 7L;
-    private static final long DIGEST_PERIOD_MS = 50;
 
     private final Path scratch;
     private final PostgresServer.Database database;
@@ -100,7 +90,7 @@ public final class FaultDrill {
         DataSource ds = database.dataSource();
         SchemaMigrations.migrate(ds);
         StopsTables.ensureSchema(ds);
-        String empty = digest(ds);
+        String empty = ServedReads.digest(ds);
         Path sources = Files.createDirectories(scratch.resolve("sources"));
         StopsGenerator.generate(sources, STOPS, SOURCES_SEED);
         Path refDir = scratch.resolve("reference");
@@ -113,7 +103,7 @@ public final class FaultDrill {
                         + report.error());
             }
         }
-        return new FaultDrill(scratch, database, sources, digest(ds), empty);
+        return new FaultDrill(scratch, database, sources, ServedReads.digest(ds), empty);
     }
 
     private static dev.pipelinesdk.core.Pipeline pipeline(DataSource ds, Path sources, Path data, String domain) {
@@ -126,6 +116,23 @@ public final class FaultDrill {
     /** @return the digest every complete import leaves in the served tables */
     public String reference() {
         return reference;
+    }
+
+    Path scratch() {
+        return scratch;
+    }
+
+    PostgresServer.Database database() {
+        return database;
+    }
+
+    Path sources() {
+        return sources;
+    }
+
+    /** @return the digest of the served tables before the first import */
+    String empty() {
+        return empty;
     }
 
     /**
@@ -144,14 +151,12 @@ public final class FaultDrill {
         Path stop = dir.resolve("stop");
         Files.deleteIfExists(stop);
         Files.write(log, new byte[0]);
-        Workers workers = new Workers(dir, backend, state, log, stop, settings.leaseTtl());
-        DigestPoller poller = new DigestPoller();
-        Thread pollThread = new Thread(poller, "drill-digest-poller");
-        pollThread.setDaemon(true);
-        pollThread.start();
+        DrillWorkers workers = new DrillWorkers(dir, backend, state, database, sources, log, stop,
+                settings.leaseTtl(), List.of());
+        ServedReads served = ServedReads.start(dataSource, reference, empty);
         List<DrillAnalysis.Kill> kills = new ArrayList<>();
         try (RandomAccessFile tail = new RandomAccessFile(log.toFile(), "r")) {
-            LogTail reader = new LogTail(tail);
+            DrillLogTail reader = new DrillLogTail(tail);
             Random random = new Random(settings.seed());
             Map<String, Double> plannedFraction = new HashMap<>();
             Map<String, Long> phaseOneMicros = new HashMap<>();
@@ -222,185 +227,13 @@ public final class FaultDrill {
             workers.awaitAll(settings.leaseTtl().multipliedBy(2).plusSeconds(60));
         } finally {
             workers.killAll();
-            poller.stop.set(true);
-            pollThread.join(5_000);
+            served.close();
         }
-        boolean servedAtEnd = reference.equals(digest(dataSource));
-        DrillAnalysis analysis = DrillAnalysis.of(Files.readAllLines(log), kills,
+        boolean servedAtEnd = reference.equals(ServedReads.digest(dataSource));
+        DrillAnalysis analysis = DrillAnalysis.of(Files.readAllLines(log), kills, List.of(),
                 JdbcRunHistory.create(dataSource));
-        return analysis.result(backend, poller.reads.get(), poller.bad.get(), poller.errors.get(),
+        return analysis.result(backend, served.reads(), served.bad(), served.errors(),
                 servedAtEnd, settings.leaseTtl(), Duration.ofNanos(System.nanoTime() - began),
-                workers.unexpectedExits);
-    }
-
-    /** @return a digest of both served tables' rows, independent of their order */
-    static String digest(DataSource ds) throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            return digest(c);
-        }
-    }
-
-    private static String digest(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM stop_matches) || ':' ||"
-                     + " (SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM stop_matches t)"
-                     + " || ':' || (SELECT count(*) FROM stop_problems) || ':' ||"
-                     + " (SELECT coalesce(md5(string_agg(p::text, '|' ORDER BY p::text)), '') FROM stop_problems p)")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    /** Reads the served tables every {@value #DIGEST_PERIOD_MS} ms until stopped. */
-    private final class DigestPoller implements Runnable {
-        final AtomicBoolean stop = new AtomicBoolean();
-        final AtomicLong reads = new AtomicLong();
-        final AtomicLong bad = new AtomicLong();
-        final AtomicLong errors = new AtomicLong();
-
-        @Override
-        public void run() {
-            Connection c = null;
-            while (!stop.get()) {
-                try {
-                    if (c == null) {
-                        c = dataSource.getConnection();
-                    }
-                    String d = digest(c);
-                    reads.incrementAndGet();
-                    if (!d.equals(reference) && !d.equals(empty)) {
-                        bad.incrementAndGet();
-                        System.err.println("fault drill: bad served read " + d);
-                    }
-                } catch (SQLException e) {
-                    errors.incrementAndGet();
-                    System.err.println("fault drill: served read failed: " + e.getMessage());
-                    close(c);
-                    c = null;
-                }
-                try {
-                    Thread.sleep(DIGEST_PERIOD_MS);
-                } catch (InterruptedException e) {
-                    break;
-                }
-            }
-            close(c);
-        }
-
-        private void close(Connection c) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (SQLException ignored) {
-                // closing a broken connection
-            }
-        }
-    }
-
-    /** The worker processes. */
-    private final class Workers {
-        private final Path dir;
-        private final List<String> common;
-        private final Map<Long, Process> alive = new HashMap<>();
-        private int next;
-        int unexpectedExits;
-
-        Workers(Path dir, String backend, String state, Path log, Path stop, Duration ttl) {
-            this.dir = dir;
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            common = List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                    "-cp", System.getProperty("java.class.path"), DrillWorker.class.getName(),
-                    "--backend", backend, "--state", state, "--db-url", database.jdbcUrl(),
-                    "--db-user", database.user(), "--sources", sources.toString(), "--log", log.toString(),
-                    "--stop", stop.toString(), "--ttl-ms", String.valueOf(ttl.toMillis()));
-        }
-
-        void start(Integer maxRuns) throws IOException {
-            int n = next++;
-            List<String> cmd = new ArrayList<>(common);
-            cmd.addAll(List.of("--data", dir.resolve("worker-" + n).toString()));
-            if (maxRuns != null) {
-                cmd.addAll(List.of("--max-runs", maxRuns.toString()));
-                Files.deleteIfExists(dir.resolve("stop"));
-            }
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("worker-" + n + ".out").toFile()));
-            pb.environment().put(DrillWorker.PASSWORD_VARIABLE, database.password() == null ? "" : database.password());
-            Process p = pb.start();
-            alive.put(p.pid(), p);
-        }
-
-        /** SIGKILLs one worker (by its process id) and waits until it is gone. */
-        boolean kill(long pid) throws InterruptedException {
-            Process p = alive.remove(pid);
-            if (p == null || !p.isAlive()) {
-                return false;
-            }
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-            return true;
-        }
-
-        /** Replaces workers that exited although nobody killed them or told them to stop. */
-        void replaceExited() throws IOException {
-            List<Long> gone = alive.entrySet().stream().filter(w -> !w.getValue().isAlive()).map(Map.Entry::getKey)
-                    .toList();
-            for (Long pid : gone) {
-                alive.remove(pid);
-                unexpectedExits++;
-                if (unexpectedExits > 5) {
-                    throw new IllegalStateException("Workers keep exiting on their own, see " + dir);
-                }
-                System.err.println("fault drill: worker " + pid + " exited on its own, see " + dir);
-                start(null);
-            }
-        }
-
-        void awaitAll(Duration bound) throws InterruptedException {
-            long deadline = System.nanoTime() + bound.toNanos();
-            for (Process p : alive.values()) {
-                long left = deadline - System.nanoTime();
-                if (!p.waitFor(Math.max(0, left), TimeUnit.NANOSECONDS)) {
-                    throw new IllegalStateException("Worker " + p.pid() + " did not stop within " + bound);
-                }
-            }
-            alive.clear();
-        }
-
-        void killAll() {
-            for (Process p : alive.values()) {
-                p.destroyForcibly();
-            }
-            alive.clear();
-        }
-    }
-
-    /** Reads the complete lines appended to the log since the last call. */
-    private static final class LogTail {
-        private final RandomAccessFile file;
-        private final StringBuilder partial = new StringBuilder();
-
-        LogTail(RandomAccessFile file) {
-            this.file = file;
-        }
-
-        List<String[]> newEvents() throws IOException {
-            long length = file.length();
-            List<String[]> out = new ArrayList<>();
-            if (length <= file.getFilePointer()) {
-                return out;
-            }
-            byte[] bytes = new byte[(int) (length - file.getFilePointer())];
-            file.readFully(bytes);
-            partial.append(new String(bytes, StandardCharsets.UTF_8));
-            int nl;
-            while ((nl = partial.indexOf("\n")) >= 0) {
-                out.add(partial.substring(0, nl).split(" "));
-                partial.delete(0, nl + 1);
-            }
-            return out;
-        }
+                workers.unexpectedExits, null);
     }
 }
