@@ -42,7 +42,14 @@ public final class InMemoryRunHistory implements RunHistory {
     @Override
     public synchronized void record(RunReport report) {
         Objects.requireNonNull(report, "report");
-        if (byId.containsKey(report.runId())) {
+        RunReport before = byId.get(report.runId());
+        if (before != null) {
+            if (before.outcome() == RunOutcome.ABANDONED && report.outcome() != RunOutcome.ABANDONED) {
+                // the run's own report arrived after another run judged it abandoned: it wins
+                List<RunReport> runs = byPipeline.get(before.pipeline());
+                runs.set(runs.indexOf(before), report);
+                byId.put(report.runId(), report);
+            }
             return;
         }
         List<RunReport> runs = byPipeline.computeIfAbsent(report.pipeline(), k -> new ArrayList<>());

@@ -25,7 +25,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs pipelines, one run at a time per pipeline across every process that shares the state
@@ -44,6 +47,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * run history and releases the lease.
  */
 public final class PipelineRunner implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PipelineRunner.class);
 
 
     /** The longest lease TTL, phase timeout and grace period accepted. */
@@ -185,8 +189,9 @@ public final class PipelineRunner implements AutoCloseable {
     /**
      * Refuses new runs, cancels the runs in progress and waits for them to end (at most twice the
      * cancel grace period plus one second). The runner's threads stop once the last run has ended,
-     * so a run that is still stopping keeps its lease renewed until then. Does not close the state
-     * backend.
+     * so a run that is still stopping keeps its lease renewed until then; pending run-history calls
+     * (reports the history refused earlier are tried once more) get up to the cancel grace period.
+     * Does not close the state backend.
      */
     @Override
     public void close() {
@@ -212,14 +217,27 @@ public final class PipelineRunner implements AutoCloseable {
         }
     }
 
-    /** Stops the timers and the renewal pool without interrupting a call in progress. */
+    /**
+     * Stops the timers and pools without interrupting a call in progress, and waits up to the
+     * cancel grace period for the history calls still queued (a last try for reports the history
+     * refused, the recording of a run found unrecorded), so that they are not cut off when the
+     * process exits right after.
+     */
     private void stopThreads() {
         settings.leaseTimer().shutdown();
         settings.renewals().shutdown();
         settings.publishTimer().shutdown();
-        settings.reports().retry(settings.history(), settings.historyCalls()); // a last try for refused reports
+        settings.reports().retry(settings.history(), settings.historyCalls());
         settings.historyCalls().shutdown();
         settings.phaseThreads().shutdown(); // a phase that ignored cancellation keeps its thread until it ends
+        try {
+            if (!settings.historyCalls().awaitTermination(settings.cancelGrace().toNanos(), TimeUnit.NANOSECONDS)) {
+                log.warn("Run history calls still pending after {}; not waiting longer ({} reports not recorded)",
+                        settings.cancelGrace(), settings.reports().waitingCount());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

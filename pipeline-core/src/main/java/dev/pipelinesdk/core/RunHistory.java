@@ -1,6 +1,7 @@
 package dev.pipelinesdk.core;
 
 import dev.pipelinesdk.api.RunInfo;
+import dev.pipelinesdk.api.RunOutcome;
 import dev.pipelinesdk.api.RunReport;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +16,9 @@ public interface RunHistory {
 
     /**
      * Records a finished run. Idempotent per run id: a report for a run id already recorded is
-     * ignored (so a run that recorded itself is never recorded again as abandoned).
+     * ignored (so a run that recorded itself is never recorded again as abandoned), except that a
+     * run's own report replaces a record another run made for it: an {@link RunOutcome#ABANDONED}
+     * report (a slow run judged dead) or one completed by {@link #recordIfUnrecorded}.
      *
      * @param report the run's report
      */

@@ -26,6 +26,25 @@ class InMemoryRunHistoryTest {
     }
 
     @Test
+    void aRunsOwnReportReplacesAnAbandonedRecordInPlace_butNotTheOtherWayRound() {
+        InMemoryRunHistory history = new InMemoryRunHistory();
+        RunReport before = run(1, RunOutcome.SUCCEEDED, Duration.ofSeconds(1));
+        RunReport own = run(2, RunOutcome.SUCCEEDED, Duration.ofSeconds(2));
+        RunReport abandoned = new RunReport(own.runId(), own.pipeline(), own.trigger(), own.mode(), RunOutcome.ABANDONED,
+                null, 0, own.startedAt(), own.startedAt().plusSeconds(1), java.util.List.of(), null, null, null);
+        RunReport after = run(3, RunOutcome.FAILED, Duration.ofSeconds(3));
+        history.record(before);
+        history.record(abandoned);
+        history.record(after);
+
+        history.record(own);
+        history.record(abandoned);
+
+        assertThat(history.find(own.runId())).contains(own);
+        assertThat(history.recent(own.pipeline(), 10)).containsExactly(after, own, before);
+    }
+
+    @Test
     void typicalDurationsAreTheMedianOfTheLastSuccessfulRunsOnly() {
         InMemoryRunHistory history = new InMemoryRunHistory(1000);
         for (int i = 0; i < 500; i++) { // old runs: slow

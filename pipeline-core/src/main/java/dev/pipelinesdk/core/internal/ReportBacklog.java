@@ -97,7 +97,7 @@ public final class ReportBacklog {
     }
 
     /** @return how many reports wait */
-    synchronized int waitingCount() {
+    public synchronized int waitingCount() {
         return waiting.size();
     }
 }

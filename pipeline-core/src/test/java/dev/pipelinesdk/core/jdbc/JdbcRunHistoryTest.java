@@ -480,6 +480,21 @@ class JdbcRunHistoryTest {
     }
 
     @Test
+    void aRunsOwnReport_replacesTheAbandonedRecordAnotherRunMadeForIt_butNotTheOtherWayRound() {
+        RunReport own = succeeded("judged-1", "judged", T0, Duration.ofSeconds(4));
+        RunReport abandoned = new RunReport("judged-1", "judged", Trigger.SCHEDULED, RunMode.full(), RunOutcome.ABANDONED,
+                null, 0, T0, T0.plusSeconds(2), List.of(), new RunError("download", "Abandoned", "looked dead"), null, null);
+
+        history.record(abandoned);
+        assertThat(history.find("judged-1").orElseThrow().outcome()).isEqualTo(RunOutcome.ABANDONED);
+        history.record(own);
+        assertThat(history.find("judged-1")).contains(microseconds(own));
+        history.record(abandoned);
+        assertThat(history.find("judged-1")).contains(microseconds(own));
+        assertThat(history.recent("judged", 10)).hasSize(1);
+    }
+
+    @Test
     void recordIfUnrecorded_completesOnlyAnOpenRow_andTheRunsOwnReportStillReplacesIt() {
         RunReport own = succeeded("slow-1", "recover", T0, Duration.ofSeconds(5));
         RunReport fromStatus = new RunReport("slow-1", "recover", Trigger.SCHEDULED, RunMode.full(), RunOutcome.SUCCEEDED,

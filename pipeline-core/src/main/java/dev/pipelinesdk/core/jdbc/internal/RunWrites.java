@@ -2,6 +2,7 @@ package dev.pipelinesdk.core.jdbc.internal;
 
 import dev.pipelinesdk.api.PhaseReport;
 import dev.pipelinesdk.api.RunInfo;
+import dev.pipelinesdk.api.RunOutcome;
 import dev.pipelinesdk.api.RunReport;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,8 +24,8 @@ public final class RunWrites {
      */
     private static final String RECORD = "WITH run AS (INSERT INTO pipeline_runs AS r (run_id, pipeline, trigger, mode, "
             + "outcome, started_at, finished_at, duration_ms, fencing_token, owner, error_phase, error_type, "
-            + "error_message, skip_reason, holder_run_id, alive_until, counters) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, CAST(? AS jsonb)) "
+            + "error_message, skip_reason, holder_run_id, alive_until, counters, recovered) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, CAST(? AS jsonb), ?) "
             + "ON CONFLICT (run_id) DO UPDATE SET pipeline = EXCLUDED.pipeline, "
             + "trigger = coalesce(EXCLUDED.trigger, r.trigger), mode = coalesce(EXCLUDED.mode, r.mode), "
             + "outcome = EXCLUDED.outcome, started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, "
@@ -33,7 +34,7 @@ public final class RunWrites {
             + "owner = coalesce(EXCLUDED.owner, r.owner), error_phase = EXCLUDED.error_phase, "
             + "error_type = EXCLUDED.error_type, error_message = EXCLUDED.error_message, "
             + "skip_reason = EXCLUDED.skip_reason, holder_run_id = EXCLUDED.holder_run_id, alive_until = NULL, "
-            + "counters = EXCLUDED.counters, recovered = false "
+            + "counters = EXCLUDED.counters, recovered = EXCLUDED.recovered "
             + "WHERE r.outcome IS NULL OR r.recovered RETURNING run_id), "
             + "phases AS (INSERT INTO pipeline_phase_runs (run_id, phase_index, phase, outcome, started_at, "
             + "finished_at, duration_ms, attempts, counters, error_type, error_message) "
@@ -53,8 +54,9 @@ public final class RunWrites {
     /**
      * Inserts or completes a run's row and inserts its phase rows, in one statement (atomic on
      * its own; in a transaction when the connection is not in auto-commit mode, and then the
-     * caller commits). A run recorded as finished before is left as it is, unless it was only
-     * recovered from its final status ({@link #recover}): its own report replaces that.
+     * caller commits). A run recorded as finished before is left as it is, unless another run
+     * wrote that record for it (an {@code ABANDONED} report, or one {@link #recover recovered}
+     * from its final status): the run's own report replaces that.
      *
      * @param c      a connection
      * @param report the finished run
@@ -105,6 +107,7 @@ public final class RunWrites {
             RunRows.text(s, ++i, report.skipReason());
             RunRows.text(s, ++i, report.holderRunId());
             s.setString(++i, RunRows.json(report.counters()));
+            s.setBoolean(++i, report.outcome() == RunOutcome.ABANDONED); // another run's judgement: replaceable
             s.setArray(++i, c.createArrayOf("int4", index));
             s.setArray(++i, c.createArrayOf("text", name));
             s.setArray(++i, c.createArrayOf("text", outcome));
