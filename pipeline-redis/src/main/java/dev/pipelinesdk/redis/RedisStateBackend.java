@@ -24,6 +24,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +67,32 @@ public final class RedisStateBackend extends AbstractStateBackend
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisStateBackend.class);
 
-    private record Held(String pipeline, String owner, long token) {
+    /**
+     * A lease this instance holds, released on {@link #close()}. Hashed on every acquire and
+     * release: a plain class, because a record's generated {@code equals}/{@code hashCode} go through
+     * method handles, which cost several times more until the JIT has compiled them, and most lease
+     * calls in a service (one acquire a run) never get that far.
+     */
+    private static final class Held {
+        final String pipeline;
+        final String owner;
+        final long token;
+
+        Held(String pipeline, String owner, long token) {
+            this.pipeline = pipeline;
+            this.owner = owner;
+            this.token = token;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Held h && token == h.token && pipeline.equals(h.pipeline) && owner.equals(h.owner);
+        }
+
+        @Override
+        public int hashCode() {
+            return (31 * pipeline.hashCode() + owner.hashCode()) * 31 + Long.hashCode(token);
+        }
     }
 
     private final RedisUrl url;
@@ -162,10 +188,10 @@ public final class RedisStateBackend extends AbstractStateBackend
         closed = true;
         for (Held h : new ArrayList<>(held)) {
             try {
-                releaseLease(h.pipeline(), h.owner(), h.token());
+                releaseLease(h.pipeline, h.owner, h.token);
             } catch (RuntimeException e) {
                 LOG.warn("Could not release the lease of '{}' while closing (it expires by its TTL): {}",
-                        h.pipeline(), e.getMessage());
+                        h.pipeline, e.getMessage());
             }
         }
         subscriptions.close();
@@ -179,18 +205,22 @@ public final class RedisStateBackend extends AbstractStateBackend
 
     // ---- leases ------------------------------------------------------------------------------
 
+    // Operation descriptions are Suppliers: a message is built only when the operation fails, so
+    // a successful call does no string work beyond its keys (memoized for the lease scripts).
+
     @Override
     protected OptionalLong acquireLease(String pipeline, String owner, Duration ttl) {
-        String fenceKey = keys.fence(pipeline);
-        Long fence = connections.call("acquire the lease of '" + pipeline + "'", redis -> {
+        String[] leaseKeys = keys.lease(pipeline);
+        byte[][] args = args(owner, Long.toString(ttl.toMillis()));
+        Long fence = connections.call(() -> "acquire the lease of '" + pipeline + "'", redis -> {
             try {
-                return RedisConnections.<Long>eval(redis, LuaScripts.ACQUIRE, ScriptOutputType.INTEGER,
-                        leaseKeys(pipeline), args(owner, Long.toString(ttl.toMillis())));
+                return RedisConnections.<Long>eval(redis, LuaScripts.ACQUIRE, ScriptOutputType.INTEGER, leaseKeys,
+                        args);
             } catch (RedisCommandExecutionException e) {
                 String m = String.valueOf(e.getMessage());
                 int at = m.indexOf(LuaScripts.CORRUPT);
                 if (at >= 0) {
-                    throw new StateCorruptedException(location(fenceKey),
+                    throw new StateCorruptedException(location(keys.fence(pipeline)),
                             m.substring(at + LuaScripts.CORRUPT.length()), null);
                 }
                 throw e;
@@ -205,7 +235,7 @@ public final class RedisStateBackend extends AbstractStateBackend
 
     @Override
     protected boolean renewLease(String pipeline, String owner, long token, Duration ttl) {
-        long renewed = run("renew the lease of '" + pipeline + "'", LuaScripts.RENEW, leaseKeys(pipeline),
+        long renewed = run(() -> "renew the lease of '" + pipeline + "'", LuaScripts.RENEW, keys.lease(pipeline),
                 args(owner, Long.toString(token), Long.toString(ttl.toMillis())));
         if (renewed == 1L) {
             return true;
@@ -217,13 +247,13 @@ public final class RedisStateBackend extends AbstractStateBackend
     @Override
     protected void releaseLease(String pipeline, String owner, long token) {
         held.remove(new Held(pipeline, owner, token)); // when this fails, the lock expires by its TTL
-        run("release the lease of '" + pipeline + "'", LuaScripts.RELEASE, leaseKeys(pipeline),
+        run(() -> "release the lease of '" + pipeline + "'", LuaScripts.RELEASE, keys.lease(pipeline),
                 args(owner, Long.toString(token)));
     }
 
     @Override
     protected Optional<String> readHolder(String pipeline) {
-        byte[] owner = connections.call("read the lease holder of '" + pipeline + "'",
+        byte[] owner = connections.call(() -> "read the lease holder of '" + pipeline + "'",
                 redis -> redis.get(keys.lock(pipeline)));
         return owner == null ? Optional.empty() : Optional.of(new String(owner, StandardCharsets.UTF_8));
     }
@@ -233,13 +263,14 @@ public final class RedisStateBackend extends AbstractStateBackend
     @Override
     protected void writeStatus(String pipeline, byte[] json) {
         byte[] channel = keys.events(pipeline).getBytes(StandardCharsets.UTF_8);
-        run("publish the status of '" + pipeline + "'", LuaScripts.PUBLISH, new String[] {keys.status(pipeline)},
+        run(() -> "publish the status of '" + pipeline + "'", LuaScripts.PUBLISH, new String[] {keys.status(pipeline)},
                 new byte[][] {json, channel});
     }
 
     @Override
     protected byte[] readStatusBytes(String pipeline) {
-        return connections.call("read the status of '" + pipeline + "'", redis -> redis.get(keys.status(pipeline)));
+        return connections.call(() -> "read the status of '" + pipeline + "'",
+                redis -> redis.get(keys.status(pipeline)));
     }
 
     @Override
@@ -258,14 +289,14 @@ public final class RedisStateBackend extends AbstractStateBackend
             deleteExportBytes(pipeline, id);
             return;
         }
-        run("write export record '" + id + "' of '" + pipeline + "'", LuaScripts.PUT_EXPORT,
+        run(() -> "write export record '" + id + "' of '" + pipeline + "'", LuaScripts.PUT_EXPORT,
                 new String[] {key, keys.exportIndex(pipeline)},
                 new byte[][] {json, bytes(Long.toString(expiresAtMs)), bytes(id), bytes(Long.toString(now))});
     }
 
     @Override
     protected byte[] readExportBytes(String pipeline, String id) {
-        return connections.call("read export record '" + id + "' of '" + pipeline + "'",
+        return connections.call(() -> "read export record '" + id + "' of '" + pipeline + "'",
                 redis -> redis.get(keys.export(pipeline, id)));
     }
 
@@ -277,7 +308,7 @@ public final class RedisStateBackend extends AbstractStateBackend
     @Override
     protected List<String> listExportIds(String pipeline) {
         long now = clock().millis();
-        List<Object> ids = connections.call("list the export records of '" + pipeline + "'",
+        List<Object> ids = connections.call(() -> "list the export records of '" + pipeline + "'",
                 redis -> RedisConnections.<List<Object>>eval(redis, LuaScripts.LIST_EXPORTS, ScriptOutputType.MULTI,
                         new String[] {keys.exportIndex(pipeline)}, new byte[][] {bytes(Long.toString(now))}));
         List<String> out = new ArrayList<>(ids.size());
@@ -294,21 +325,17 @@ public final class RedisStateBackend extends AbstractStateBackend
 
     @Override
     protected void deleteExportBytes(String pipeline, String id) {
-        run("delete export record '" + id + "' of '" + pipeline + "'", LuaScripts.DELETE_EXPORT,
+        run(() -> "delete export record '" + id + "' of '" + pipeline + "'", LuaScripts.DELETE_EXPORT,
                 new String[] {keys.export(pipeline, id), keys.exportIndex(pipeline)}, new byte[][] {bytes(id)});
     }
 
     // ---- helpers -----------------------------------------------------------------------------
 
     /** Runs a script whose reply is an integer; {@code 0} for a nil reply. */
-    private long run(String operation, LuaScripts.Script script, String[] keys, byte[][] args) {
+    private long run(Supplier<String> operation, LuaScripts.Script script, String[] keys, byte[][] args) {
         Long reply = connections.call(operation,
                 redis -> RedisConnections.<Long>eval(redis, script, ScriptOutputType.INTEGER, keys, args));
         return reply == null ? 0 : reply;
-    }
-
-    private String[] leaseKeys(String pipeline) {
-        return new String[] {keys.lock(pipeline), keys.fence(pipeline)};
     }
 
     private String location(String key) {

@@ -67,5 +67,20 @@ class RedisStateBackendBuilderTest {
         assertThatThrownBy(() -> backend.readStatus("stops"))
                 .isInstanceOf(dev.pipelinesdk.api.StateBackendException.class)
                 .hasMessageContaining("closed").hasMessageContaining("redis://127.0.0.1:1/0");
+        assertThatThrownBy(() -> backend.tryAcquire("stops", "owner-a", Duration.ofSeconds(30)))
+                .isInstanceOf(dev.pipelinesdk.api.StateBackendException.class)
+                .hasMessage("Could not acquire the lease of 'stops': the Redis state backend for"
+                        + " redis://127.0.0.1:1/0 is closed");
+    }
+
+    @Test
+    void unreachableServer_failureNamesTheOperationAndThePipeline() {
+        try (RedisStateBackend backend = RedisStateBackend.builder("redis://127.0.0.1:1")
+                .connectTimeout(Duration.ofSeconds(2)).build()) {
+            assertThatThrownBy(() -> backend.tryAcquire("stops", "owner-a", Duration.ofSeconds(30)))
+                    .isInstanceOf(dev.pipelinesdk.api.StateBackendException.class)
+                    .hasMessageStartingWith("Could not connect to Redis at 127.0.0.1:1 (database 0) to acquire the"
+                            + " lease of 'stops': ");
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.pipelinesdk.api.testing.Leases;
 import dev.pipelinesdk.api.ExportRecord;
 import dev.pipelinesdk.api.Lease;
 import dev.pipelinesdk.api.PipelineStatus;
+import dev.pipelinesdk.api.StateBackendException;
 import dev.pipelinesdk.api.StateCorruptedException;
 import dev.pipelinesdk.redis.internal.LuaScripts;
 import java.nio.charset.StandardCharsets;
@@ -135,6 +136,32 @@ class RedisStateBackendTest {
                 .hasMessageContaining("redis://127.0.0.1:" + server.port() + "/0")
                 .hasMessageContaining("twelve");
         assertThat(server.command("EXISTS", "pipeline:stops:lock")).isEqualTo(0L);
+    }
+
+    @Test
+    void failedOperations_nameWhatWasAttempted_forWhichPipeline_andWhere() throws Exception {
+        RedisStateBackend backend = open();
+        Lease lease = backend.tryAcquire("stops", "owner-a", LONG_TTL).orElseThrow();
+        for (String key : List.of("pipeline:stops:lock", "pipeline:stops:fence", "pipeline:stops:status")) {
+            server.command("DEL", key);
+            server.command("HSET", key, "f", "v"); // a GET of it, also in a script, now fails with WRONGTYPE
+        }
+        String where = " at redis://127.0.0.1:" + server.port() + "/0: Redis answered: ";
+
+        assertThatThrownBy(lease::renew).isInstanceOf(StateBackendException.class)
+                .hasMessageStartingWith("Could not renew the lease of 'stops'" + where)
+                .hasMessageContaining("WRONGTYPE");
+        assertThatThrownBy(lease::release).isInstanceOf(StateBackendException.class)
+                .hasMessageStartingWith("Could not release the lease of 'stops'" + where)
+                .hasMessageContaining("WRONGTYPE");
+        assertThatThrownBy(() -> backend.tryAcquire("stops", "owner-b", LONG_TTL))
+                .isInstanceOf(StateBackendException.class)
+                .hasMessageStartingWith("Could not acquire the lease of 'stops'" + where)
+                .hasMessageContaining("WRONGTYPE");
+        assertThatThrownBy(() -> backend.currentHolder("stops")).isInstanceOf(StateBackendException.class)
+                .hasMessageStartingWith("Could not read the lease holder of 'stops'" + where + "WRONGTYPE");
+        assertThatThrownBy(() -> backend.readStatus("stops")).isInstanceOf(StateBackendException.class)
+                .hasMessageStartingWith("Could not read the status of 'stops'" + where + "WRONGTYPE");
     }
 
     @Test

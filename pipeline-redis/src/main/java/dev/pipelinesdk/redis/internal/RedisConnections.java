@@ -89,17 +89,18 @@ public final class RedisConnections implements AutoCloseable {
     /**
      * Runs commands on the shared connection; every exception becomes a {@link StateBackendException}.
      *
-     * @param operation what is attempted, for messages ("read the status of 'stops'")
+     * @param operation what is attempted, for messages ("read the status of 'stops'"); asked only
+     *                  when something fails, so that a successful call builds no message
      * @param body      the commands
      * @param <T>       the result type
      * @return what the body returned
      */
-    public <T> T call(String operation, Function<RedisCommands<String, byte[]>, T> body) {
+    public <T> T call(Supplier<String> operation, Function<RedisCommands<String, byte[]>, T> body) {
         StatefulRedisConnection<String, byte[]> connection = commands(operation);
         try {
             return body.apply(connection.sync());
         } catch (RuntimeException e) {
-            throw failures.operationFailed(operation, e);
+            throw failures.operationFailed(operation.get(), e);
         }
     }
 
@@ -125,17 +126,17 @@ public final class RedisConnections implements AutoCloseable {
         }
     }
 
-    private StatefulRedisConnection<String, byte[]> commands(String operation) {
+    private StatefulRedisConnection<String, byte[]> commands(Supplier<String> operation) {
         StatefulRedisConnection<String, byte[]> c = commands;
         if (c != null && !closed) {
             return c;
         }
         synchronized (lock) {
             if (closed) {
-                throw failures.closed(operation);
+                throw failures.closed(operation.get());
             }
             if (commands == null) {
-                commands = connect(operation, () -> client.connect(CODEC, uri));
+                commands = connect(operation.get(), () -> client.connect(CODEC, uri));
                 LOG.info("Connected to Redis at {}", url.masked());
             }
             return commands;

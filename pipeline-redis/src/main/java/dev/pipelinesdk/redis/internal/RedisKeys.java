@@ -1,12 +1,13 @@
 package dev.pipelinesdk.redis.internal;
 
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * The key layout: {@code {prefix}{name}:status}, {@code :lock}, {@code :fence},
  * {@code :export:{id}}, the export index {@code :exports} and the pub/sub channel {@code :events}.
- * Immutable.
+ * Immutable in what it answers; thread-safe (the lease keys are memoized, see {@link #lease}).
  */
 public final class RedisKeys {
 
@@ -17,8 +18,11 @@ public final class RedisKeys {
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.:{}/-]{1,100}");
     private static final Pattern PIPELINE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final String EVENTS = ":events";
+    /** How many pipelines' lease keys are memoized; beyond that they are built on each call. */
+    private static final int MAX_MEMOIZED = 1024;
 
     private final String prefix;
+    private final ConcurrentHashMap<String, String[]> leaseKeys = new ConcurrentHashMap<>();
 
     /**
      * @param prefix the key prefix
@@ -53,6 +57,24 @@ public final class RedisKeys {
      */
     public String lock(String pipeline) {
         return prefix + pipeline + ":lock";
+    }
+
+    /**
+     * The KEYS of the lease scripts, needed on every acquire, renew and release: built once per
+     * pipeline (a backend serves a handful; the first 1024 names are memoized).
+     *
+     * @param pipeline a pipeline name
+     * @return a new array {@code {lock(pipeline), fence(pipeline)}}
+     */
+    public String[] lease(String pipeline) {
+        String[] memo = leaseKeys.get(pipeline);
+        if (memo == null) {
+            memo = new String[] {lock(pipeline), fence(pipeline)};
+            if (leaseKeys.size() < MAX_MEMOIZED) {
+                leaseKeys.putIfAbsent(pipeline, memo);
+            }
+        }
+        return memo.clone();
     }
 
     /**

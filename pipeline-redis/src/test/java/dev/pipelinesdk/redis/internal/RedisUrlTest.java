@@ -157,6 +157,20 @@ class RedisUrlTest {
         assertThat(keys.pipelineOfChannel("other:stops:events")).isEmpty();
     }
 
+    @Test
+    void leaseKeys_areLockThenFence_inAFreshArrayEachTime_forAnyNumberOfPipelines() {
+        RedisKeys keys = new RedisKeys("p:");
+
+        String[] first = keys.lease("stops");
+        first[0] = "changed by the caller";
+
+        assertThat(keys.lease("stops")).containsExactly("p:stops:lock", "p:stops:fence");
+        for (int i = 0; i < 1500; i++) { // past the memoized ones
+            assertThat(keys.lease("pipe-" + i)).containsExactly("p:pipe-" + i + ":lock", "p:pipe-" + i + ":fence");
+        }
+        assertThat(keys.lease("pipe-1499")).containsExactly("p:pipe-1499:lock", "p:pipe-1499:fence");
+    }
+
     private static String password(RedisURI uri) {
         return new String(uri.getCredentialsProvider().resolveCredentials().block().getPassword());
     }
