@@ -25,8 +25,10 @@ public interface RunHistory {
     void record(RunReport report);
 
     /**
-     * Called when a run has taken its lease, before its first phase, so that a history shared by
-     * several processes can show the run as running. The default does nothing.
+     * Called when a run has taken its lease, so that a history shared by several processes can
+     * show the run as running. The runner calls it on its history thread: it may arrive while the
+     * first phase already runs and, for a very short run, even after {@link #record} of the same
+     * run, when it must change nothing. The default does nothing.
      *
      * @param run      the run
      * @param leaseTtl how long the run counts as alive without a further {@link #runAlive} call

@@ -166,12 +166,23 @@ public final class RunExecution {
         }
     }
 
+    /**
+     * On the history thread, so that the first phase does not wait for it: other processes see the
+     * run as running a moment later. Should the run end first, its report simply comes first (the
+     * start is then a no-op).
+     */
     private void tellHistoryStarted(RunInfo info) {
         try {
-            settings.history().runStarted(info, settings.leaseTtl());
-        } catch (RuntimeException e) {
-            log.warn("Could not record the start of run {} of '{}' in the run history: {}", runId, pipeline.name(),
-                    e.getMessage());
+            settings.historyCalls().execute(() -> {
+                try {
+                    settings.history().runStarted(info, settings.leaseTtl());
+                } catch (RuntimeException e) {
+                    log.warn("Could not record the start of run {} of '{}' in the run history: {}", runId,
+                            pipeline.name(), e.getMessage());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.debug("Runner closing; the start of run {} is not recorded", runId);
         }
     }
 
