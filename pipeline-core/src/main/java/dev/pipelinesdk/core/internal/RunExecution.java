@@ -172,38 +172,39 @@ public final class RunExecution {
      * start is then a no-op).
      */
     private void tellHistoryStarted(RunInfo info) {
-        try {
-            settings.historyCalls().execute(() -> {
-                try {
-                    settings.history().runStarted(info, settings.leaseTtl());
-                } catch (RuntimeException e) {
-                    log.warn("Could not record the start of run {} of '{}' in the run history: {}", runId,
-                            pipeline.name(), e.getMessage());
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            log.debug("Runner closing; the start of run {} is not recorded", runId);
-        }
+        onHistoryThread("record the run's start in the run history", () -> settings.history().runStarted(info, settings.leaseTtl()), null);
     }
 
     /** After each lease renewal; at most one call in flight, on the history thread. */
     private void tellHistoryAlive() {
-        if (!aliveCallPending.compareAndSet(false, true)) {
-            return;
+        if (aliveCallPending.compareAndSet(false, true)) {
+            onHistoryThread("tell the run history that the run is alive", () -> settings.history().runAlive(runId,
+                    settings.leaseTtl()), () -> aliveCallPending.set(false));
         }
+    }
+
+    /**
+     * Runs a history call on the runner's history thread (a slow history never delays the run);
+     * a failure is logged. {@code then} runs after the call, or at once when the runner is closing.
+     */
+    private void onHistoryThread(String what, Runnable call, Runnable then) {
         try {
             settings.historyCalls().execute(() -> {
                 try {
-                    settings.history().runAlive(runId, settings.leaseTtl());
+                    call.run();
                 } catch (RuntimeException e) {
-                    log.warn("Could not tell the run history that run {} of '{}' is alive: {}", runId,
-                            pipeline.name(), e.getMessage());
+                    log.warn("Could not {} (run {} of '{}'): {}", what, runId, pipeline.name(), e.getMessage());
                 } finally {
-                    aliveCallPending.set(false);
+                    if (then != null) {
+                        then.run();
+                    }
                 }
             });
         } catch (RejectedExecutionException e) {
-            aliveCallPending.set(false);
+            log.debug("Runner closing; could not {} (run {})", what, runId);
+            if (then != null) {
+                then.run();
+            }
         }
     }
 
