@@ -1,9 +1,8 @@
 package dev.pipelinesdk.benchmarks.drill;
 
+import dev.pipelinesdk.examples.pipeline.StopsTables;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -61,14 +60,7 @@ final class ServedReads implements AutoCloseable {
     }
 
     private static String digest(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM stop_matches) || ':' ||"
-                     + " (SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM stop_matches t)"
-                     + " || ':' || (SELECT count(*) FROM stop_problems) || ':' ||"
-                     + " (SELECT coalesce(md5(string_agg(p::text, '|' ORDER BY p::text)), '') FROM stop_problems p)")) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return StopsTables.servedDigest(c);
     }
 
     private void loop() {

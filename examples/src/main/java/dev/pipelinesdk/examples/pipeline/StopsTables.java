@@ -107,6 +107,26 @@ public final class StopsTables {
     }
 
     /**
+     * A digest of what readers see: both served tables' row counts and an md5 of their rows, sorted
+     * (so independent of the order rows were written in). Two complete imports of the same data
+     * give the same digest; any half-imported state gives another. For tests and drills.
+     *
+     * @param c a connection to the database
+     * @return {@code <match rows>:<md5>:<problem rows>:<md5>}
+     * @throws SQLException when the database refuses (e.g. the tables do not exist yet)
+     */
+    public static String servedDigest(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM " + MATCHES + ") || ':' ||"
+                     + " (SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM " + MATCHES + " t)"
+                     + " || ':' || (SELECT count(*) FROM " + PROBLEMS + ") || ':' ||"
+                     + " (SELECT coalesce(md5(string_agg(p::text, '|' ORDER BY p::text)), '') FROM " + PROBLEMS + " p)")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /**
      * @param dataSource the database
      * @param pipeline   the pipeline's name
      * @return what the last successful import served, or empty when nothing was imported yet

@@ -55,13 +55,8 @@ public final class StopsFixture {
 
     /** @return a digest of both served tables' rows (order-independent), to compare "before" and "after" */
     public static String servedDigest(DataSource ds) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM stop_matches) || ':' ||"
-                     + " (SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM stop_matches t) || ':' ||"
-                     + " (SELECT count(*) FROM stop_problems) || ':' ||"
-                     + " (SELECT coalesce(md5(string_agg(p::text, '|' ORDER BY p::text)), '') FROM stop_problems p)")) {
-            rs.next();
-            return rs.getString(1);
+        try (Connection c = ds.getConnection()) {
+            return StopsTables.servedDigest(c);
         }
     }
 
