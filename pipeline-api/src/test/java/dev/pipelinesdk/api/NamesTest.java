@@ -21,6 +21,16 @@ class NamesTest {
     }
 
     @Test
+    void lengthBoundsAreExact() {
+        assertThat(Names.requirePipeline("a".repeat(64))).hasSize(64);
+        assertThatThrownBy(() -> Names.requirePipeline("a".repeat(65))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Names.requirePhase("A.".repeat(32))).hasSize(64);
+        assertThatThrownBy(() -> Names.requirePhase("A".repeat(65))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Names.requireId("Z-".repeat(64), "run id")).hasSize(128);
+        assertThatThrownBy(() -> Names.requireId("Z".repeat(129), "run id")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aRefusalNamesTheValueAndTheRule() {
         assertThatThrownBy(() -> Names.requirePipeline("Stops"))
                 .isInstanceOf(IllegalArgumentException.class)

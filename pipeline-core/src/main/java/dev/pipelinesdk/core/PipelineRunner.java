@@ -202,34 +202,42 @@ public final class PipelineRunner implements AutoCloseable {
             closed = true;
             if (active.isEmpty()) {
                 stopThreads();
-                return;
             }
         }
         active.values().forEach(run -> run.cancel(RunOutcome.CANCELLED, "the runner is shutting down"));
         long deadline = System.nanoTime() + settings.cancelGrace().multipliedBy(2).plusSeconds(1).toNanos();
+        boolean interrupted = Thread.interrupted();
         while (!active.isEmpty() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                interrupted = true;
                 break;
             }
         }
+        if (!interrupted && active.isEmpty()) {
+            awaitHistoryCalls();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
-    /**
-     * Stops the timers and pools without interrupting a call in progress, and waits up to the
-     * cancel grace period for the history calls still queued (a last try for reports the history
-     * refused, the recording of a run found unrecorded), so that they are not cut off when the
-     * process exits right after.
-     */
+    /** Stops the timers and pools (the last run's thread or {@link #close} calls it, holding the lifecycle lock). */
     private void stopThreads() {
         settings.leaseTimer().shutdown();
         settings.renewals().shutdown();
         settings.publishTimer().shutdown();
-        settings.reports().retry(settings.history(), settings.historyCalls());
+        settings.reports().retry(settings.history(), settings.historyCalls()); // a last try for refused reports
         settings.historyCalls().shutdown();
         settings.phaseThreads().shutdown(); // a phase that ignored cancellation keeps its thread until it ends
+    }
+
+    /**
+     * Waits (on the thread calling {@link #close}, without any lock) up to the cancel grace period
+     * for the history calls still queued, so that they are not cut off when the process exits.
+     */
+    private void awaitHistoryCalls() {
         try {
             if (!settings.historyCalls().awaitTermination(settings.cancelGrace().toNanos(), TimeUnit.NANOSECONDS)) {
                 log.warn("Run history calls still pending after {}; not waiting longer ({} reports not recorded)",

@@ -51,16 +51,19 @@ final class AbandonedRuns {
 
     /**
      * Completes the history entry of the run that wrote a final status document, if that entry is
-     * still open (its process stopped before recording its report), and tells the listeners; on
-     * the history thread, so the new run does not wait for it.
+     * still open or missing (its process stopped before recording its report); on the history
+     * thread, so the new run does not wait for it. Listeners are not told: the run's own process
+     * told them before recording, unless it died in that instant, and a process that is alive but
+     * could not reach the history must not be notified twice.
      *
-     * @param previous     the document found when the lease was taken, or {@code null}
-     * @param lastRecorded the id of the pipeline's run this runner last recorded, or {@code null}
+     * @param previous the document found when the lease was taken, or {@code null}
+     * @param reports  this runner's reports (a run it recorded, or whose report waits, is skipped)
      */
-    static void recordIfUnrecorded(PipelineStatus previous, String currentRunId, String lastRecorded,
-                                   RunSettings settings, Listeners listeners) {
+    static void recordIfUnrecorded(PipelineStatus previous, String currentRunId, ReportBacklog reports,
+                                   RunSettings settings) {
         if (previous == null || previous.runId() == null || previous.runId().equals(currentRunId)
-                || previous.runId().equals(lastRecorded)) {
+                || previous.runId().equals(reports.lastRecorded(previous.pipeline()))
+                || reports.isWaiting(previous.runId())) {
             return;
         }
         RunOutcome outcome = finalOutcome(previous);
@@ -75,7 +78,6 @@ final class AbandonedRuns {
                         log.warn("Run {} of '{}' ended {} but its report never reached the run history (its process "
                                 + "stopped in between); recorded it from its final status", report.runId(),
                                 report.pipeline(), outcome.wireName());
-                        listeners.runFinished(report);
                     }
                 } catch (RuntimeException e) {
                     log.warn("Could not record run {} of '{}' from its final status: {}", report.runId(),

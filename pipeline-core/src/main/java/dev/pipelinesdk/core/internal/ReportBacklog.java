@@ -16,9 +16,11 @@ import org.slf4j.LoggerFactory;
 /**
  * What one runner knows about its reports: the run of each pipeline it last recorded, and the
  * reports the history refused (a database outage), which are recorded later, on the history
- * thread, when the next run starts and when the runner closes. Reports wait in memory only: a
- * report still waiting when the process ends is completed from the run's final status by the next
- * run ({@link RunHistory#recordIfUnrecorded}). Not part of the public API.
+ * thread, when the next run starts and when the runner closes; a report refused
+ * {@value #MAX_TRIES} times is given up. Reports wait in memory only: of those still waiting when
+ * the process ends, the pipeline's last run is completed from its final status by the next run
+ * ({@link RunHistory#recordIfUnrecorded}); earlier ones stay without an outcome. Not part of the
+ * public API.
  */
 public final class ReportBacklog {
     private static final Logger log = LoggerFactory.getLogger(ReportBacklog.class);
@@ -27,14 +29,26 @@ public final class ReportBacklog {
     static final int MAX_WAITING = 1000;
 
     private final Map<String, String> lastRecorded = new ConcurrentHashMap<>();
-    private final Map<String, RunReport> waiting = new LinkedHashMap<>(); // by run id, oldest first; guarded by this
+    /** How often a waiting report is tried again before it is given up (a report the history never takes). */
+    static final int MAX_TRIES = 10;
 
-    /** @param report a report the history took */
+    private final Map<String, RunReport> waiting = new LinkedHashMap<>(); // by run id, oldest first; guarded by this
+    private final Map<String, Integer> tries = new ConcurrentHashMap<>();
+
+    /** @param report a report the history took when its run ended */
     void recorded(RunReport report) {
         lastRecorded.put(report.pipeline(), report.runId());
         synchronized (this) {
             waiting.remove(report.runId());
         }
+    }
+
+    /**
+     * @param runId a run id
+     * @return whether that run's report waits to be recorded
+     */
+    synchronized boolean isWaiting(String runId) {
+        return waiting.containsKey(runId);
     }
 
     /** @param report a report the history refused */
@@ -44,6 +58,7 @@ public final class ReportBacklog {
             Iterator<RunReport> oldest = waiting.values().iterator();
             RunReport dropped = oldest.next();
             oldest.remove();
+            tries.remove(dropped.runId());
             log.warn("Giving up recording run {} of '{}': {} newer reports are waiting for the run history",
                     dropped.runId(), dropped.pipeline(), MAX_WAITING);
         }
@@ -85,14 +100,22 @@ public final class ReportBacklog {
         for (RunReport report : reports) {
             try {
                 history.record(report);
+                log.info("Recorded run {} of '{}' ({}) now that the run history takes reports again", report.runId(),
+                        report.pipeline(), report.outcome().wireName());
             } catch (RuntimeException e) {
-                log.warn("The run history still refuses the report of run {} of '{}' ({} waiting): {}", report.runId(),
-                        report.pipeline(), reports.size(), e.getMessage());
-                return;
+                int tried = tries.merge(report.runId(), 1, Integer::sum);
+                if (tried < MAX_TRIES) {
+                    log.warn("The run history still refuses the report of run {} of '{}' ({} waiting): {}",
+                            report.runId(), report.pipeline(), reports.size(), e.getMessage());
+                    return; // most likely still down: the others wait too
+                }
+                log.error("Giving up recording run {} of '{}' after {} refusals: {}", report.runId(), report.pipeline(),
+                        tried, e.getMessage());
             }
-            recorded(report);
-            log.info("Recorded run {} of '{}' ({}) now that the run history takes reports again", report.runId(),
-                    report.pipeline(), report.outcome().wireName());
+            synchronized (this) {
+                waiting.remove(report.runId());
+            }
+            tries.remove(report.runId());
         }
     }
 

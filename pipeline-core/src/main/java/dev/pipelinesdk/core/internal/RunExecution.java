@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -243,8 +244,7 @@ public final class RunExecution {
             PipelineStatus previous = readPrevious();
             AbandonedRuns.recordIfAbandoned(previous, runId, settings, listeners);
             settings.reports().retry(settings.history(), settings.historyCalls());
-            AbandonedRuns.recordIfUnrecorded(previous, runId, settings.reports().lastRecorded(pipeline.name()), settings,
-                    listeners);
+            AbandonedRuns.recordIfUnrecorded(previous, runId, settings.reports(), settings);
             tellHistoryStarted(info);
             tracker = new StatusTracker(settings, this, previous, settings.typical().of(pipeline.name(), settings.cancelGrace()), nextRunAt);
             if (stopOutcome == RunOutcome.LEASE_LOST) {
@@ -498,14 +498,29 @@ public final class RunExecution {
 
     /**
      * Publishes the final status and records the report while the lease is still renewed (so no
-     * other run starts before the history has this one), then releases the lease.
+     * other run starts before the history has this one; at most one lease TTL), then releases the
+     * lease.
      */
     private RunReport finish(Lease lease, LeaseWatchdog watchdog, List<PhaseReport> reports, RunOutcome outcome,
                              RunError error, String skipReason, int lastStarted) {
         RunReport report;
+        ScheduledFuture<?> lapse = null;
+        try {
+            // a history that hangs (no socket timeout) must not keep the lease, and the pipeline, forever
+            lapse = settings.leaseTimer().schedule(() -> {
+                log.warn("Recording run {} of '{}' takes longer than the lease TTL of {}; no longer renewing its lease",
+                        runId, pipeline.name(), human(settings.leaseTtl()));
+                watchdog.stop();
+            }, settings.leaseTtl().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("Runner closing; the lease of run {} is renewed until its report is recorded", runId);
+        }
         try {
             report = publishAndRecord(reports, outcome, error, skipReason, lastStarted);
         } finally {
+            if (lapse != null) {
+                lapse.cancel(false);
+            }
             watchdog.stop();
         }
         if (strayAttempt != null && !strayAttempt.isFinished()) {

@@ -28,8 +28,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param leaseTimer      the timer thread that schedules lease renewals and their deadlines
  * @param renewals        the pool that performs lease renewals (they may block on the store)
  * @param publishTimer    the timer thread that flushes progress
- * @param historyCalls    the thread that tells the run history a run is still alive (a slow
- *                        history never delays lease renewals or status publishing)
+ * @param historyCalls    the thread for history calls off the run's path: starts, liveness, reports
+ *                        refused before, runs recorded from their final status, re-reads of the
+ *                        typical durations (a slow history never delays lease renewals or status
+ *                        publishing)
  * @param phaseThreads    the pool whose threads run phase attempts (reused from run to run)
  * @param typical         the typical phase durations, read from the history and kept a while
  * @param reports         which runs this runner recorded, and the reports the history refused

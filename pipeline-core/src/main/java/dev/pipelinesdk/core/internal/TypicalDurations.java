@@ -84,9 +84,16 @@ public final class TypicalDurations {
         kept.put(pipeline, new Kept(previous, false, 0, refresh));
         try {
             executor.execute(() -> {
-                Kept read = read(pipeline, previous);
-                kept.put(pipeline, read);
-                refresh.complete(read);
+                Kept read = null;
+                try {
+                    read = read(pipeline, previous);
+                    kept.put(pipeline, read);
+                } finally {
+                    if (read == null) {
+                        kept.remove(pipeline); // an Error: the next run reads it itself
+                    }
+                    refresh.complete(read);
+                }
             });
         } catch (RejectedExecutionException e) {
             kept.remove(pipeline); // the runner is closing; a later run (if any) reads it itself

@@ -101,7 +101,9 @@ public final class JdbcRunHistory implements RunHistory {
      * Records a finished run and its phases in one statement (one round trip, atomic). A row left by {@link #runStarted}
      * is completed (keeping its owner, trigger, mode and fencing token where the report has none,
      * as an {@link RunOutcome#ABANDONED} report rebuilt from a status document may not); a run
-     * already recorded as finished is left as it is (idempotent).
+     * already recorded as finished is left as it is (idempotent), unless another run wrote that
+     * record for it (an {@code ABANDONED} report, or one {@link #recordIfUnrecorded recovered}
+     * from its final status) and this is the run's own report: it replaces that.
      *
      * @throws RunHistoryException when the database fails
      */
@@ -116,8 +118,11 @@ public final class JdbcRunHistory implements RunHistory {
     }
 
     /**
-     * Completes the row of a started run from a report rebuilt from its final status, marking it
-     * recovered; a later {@link #record} of the run's own report replaces it.
+     * Completes the row of a run that never recorded its report from a report rebuilt from its
+     * final status, marking it recovered; adds the row when it is missing (the run's start never
+     * reached the database) and the run ended within the last day (older rows may have been
+     * deleted by {@link #deleteOlderThan} on purpose). A later {@link #record} of the run's own
+     * report replaces it.
      *
      * @throws RunHistoryException when the database fails
      */

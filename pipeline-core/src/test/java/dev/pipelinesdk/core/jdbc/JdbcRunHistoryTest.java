@@ -442,7 +442,7 @@ class JdbcRunHistoryTest {
     // ---- the runner ---------------------------------------------------------------------------
 
     @Test
-    void aRunThatDiedAfterItsFinalStatus_isRecordedByTheNextRunFromThatStatus_andListenersHearOfIt() throws Exception {
+    void aRunThatDiedAfterItsFinalStatus_isRecordedByTheNextRunFromThatStatus_withoutTellingListenersAgain() throws Exception {
         // the process published "failed" and died before its report reached the history: its row has no outcome
         Instant started = Instant.parse("2026-11-23T01:00:00Z");
         history.runStarted(new RunInfo("died-1", "closing", Trigger.SCHEDULED, RunMode.full(), 41, "host-d/9", started,
@@ -475,8 +475,11 @@ class JdbcRunHistoryTest {
             assertThat(closed.fencingToken()).isEqualTo(41);
             assertThat(closed.phases()).isEmpty();
             assertThat(history.activeRun("closing")).isEmpty();
-            Await.until(() -> heard.stream().anyMatch(r -> r.runId().equals("died-1")), "listeners told of died-1");
         }
+        // close() waited for the history thread: listeners were told of this runner's run only (the
+        // dead run's process told its own before it died, or a live one that could not reach the
+        // history did: never twice)
+        assertThat(heard).extracting(RunReport::runId).doesNotContain("died-1").hasSize(1);
     }
 
     @Test
@@ -495,25 +498,48 @@ class JdbcRunHistoryTest {
     }
 
     @Test
-    void recordIfUnrecorded_completesOnlyAnOpenRow_andTheRunsOwnReportStillReplacesIt() {
-        RunReport own = succeeded("slow-1", "recover", T0, Duration.ofSeconds(5));
-        RunReport fromStatus = new RunReport("slow-1", "recover", Trigger.SCHEDULED, RunMode.full(), RunOutcome.SUCCEEDED,
-                null, 0, T0, own.finishedAt(), List.of(), null, null, null);
+    void recordIfUnrecorded_completesAnOpenRowOrAddsARecentMissingOne_andTheRunsOwnReportStillReplacesIt() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        RunReport own = succeeded("slow-1", "recover", now.minusSeconds(60), Duration.ofSeconds(5));
+        RunReport fromStatus = fromStatus(own);
 
-        // unknown (never started, or deleted by retention): nothing comes back
-        assertThat(history.recordIfUnrecorded(fromStatus)).isFalse();
-        assertThat(history.find("slow-1")).isEmpty();
+        // its start never reached the database (the process died with it queued): added, as it ended recently
+        RunReport missing = fromStatus(succeeded("lost-1", "recover", now.minusSeconds(120), Duration.ofSeconds(5)));
+        assertThat(history.recordIfUnrecorded(missing)).isTrue();
+        assertThat(history.find("lost-1")).contains(missing);
+        // unknown and ended long ago (retention may have deleted it on purpose): nothing comes back
+        RunReport old = fromStatus(succeeded("old-1", "recover", now.minus(Duration.ofDays(3)), Duration.ofSeconds(5)));
+        assertThat(history.recordIfUnrecorded(old)).isFalse();
+        assertThat(history.find("old-1")).isEmpty();
 
-        history.runStarted(new RunInfo("slow-1", "recover", Trigger.SCHEDULED, RunMode.full(), 9, "host/1", T0,
-                List.of("download", "import")), HOUR);
+        history.runStarted(new RunInfo("slow-1", "recover", Trigger.SCHEDULED, RunMode.full(), 9, "host/1",
+                own.startedAt(), List.of("download", "import")), HOUR);
         assertThat(history.recordIfUnrecorded(fromStatus)).isTrue();
         assertThat(history.find("slow-1").orElseThrow().phases()).isEmpty();
+        assertThat(history.find("slow-1").orElseThrow().fencingToken()).isEqualTo(9); // kept from its start
         assertThat(history.recordIfUnrecorded(fromStatus)).isFalse(); // once
 
         history.record(own); // the slow process's own report arrives after all
         assertThat(history.find("slow-1")).contains(microseconds(own));
         assertThat(history.recordIfUnrecorded(fromStatus)).isFalse(); // and is never overwritten
         assertThat(history.find("slow-1")).contains(microseconds(own));
+    }
+
+    @Test
+    void aStartToldAfterTheRunsReport_changesNothing() {
+        RunReport report = succeeded("late-start-1", "late", T0, Duration.ofSeconds(2));
+        history.record(report);
+
+        history.runStarted(new RunInfo("late-start-1", "late", Trigger.SCHEDULED, RunMode.full(), 1, "host/1", T0,
+                List.of("download", "import")), HOUR);
+
+        assertThat(history.find("late-start-1")).contains(microseconds(report));
+        assertThat(history.activeRun("late")).isEmpty();
+    }
+
+    private static RunReport fromStatus(RunReport r) {
+        return new RunReport(r.runId(), r.pipeline(), r.trigger(), r.mode(), r.outcome(), null, 0, r.startedAt(),
+                r.finishedAt(), List.of(), null, null, null);
     }
 
     @Test

@@ -79,6 +79,8 @@ class SchedulerProcessesTest {
             WorkLog.Interval first = Await.result(BOUND, "proc-a's run started",
                     () -> WorkLog.read(log).isEmpty() ? null : WorkLog.read(log).get(0));
             killedRun = first.runId();
+            // the runner tells the history of a run's start on its history thread, just after the lease
+            Await.until(BOUND, "proc-a's run in the history", () -> history.activeRun("tick").isPresent());
             try (ChildJvm b = node("proc-b", 3_600_000, 200)) {
                 // a third process with database access only is told who runs
                 try (ChildJvm trigger = ChildJvm.start(tmp, List.of(), SchedulerNode.class, "trigger", db.jdbcUrl(),

@@ -35,7 +35,7 @@ public final class RunWrites {
             + "error_type = EXCLUDED.error_type, error_message = EXCLUDED.error_message, "
             + "skip_reason = EXCLUDED.skip_reason, holder_run_id = EXCLUDED.holder_run_id, alive_until = NULL, "
             + "counters = EXCLUDED.counters, recovered = EXCLUDED.recovered "
-            + "WHERE r.outcome IS NULL OR r.recovered RETURNING run_id), "
+            + "WHERE r.outcome IS NULL OR (r.recovered AND NOT EXCLUDED.recovered) RETURNING run_id), "
             + "phases AS (INSERT INTO pipeline_phase_runs (run_id, phase_index, phase, outcome, started_at, "
             + "finished_at, duration_ms, attempts, counters, error_type, error_message) "
             + "SELECT run.run_id, p.phase_index, p.phase, p.outcome, CAST(p.started_at AS timestamptz), "
@@ -101,10 +101,7 @@ public final class RunWrites {
             s.setLong(++i, report.duration().toMillis());
             s.setLong(++i, report.fencingToken());
             RunRows.text(s, ++i, report.owner());
-            RunRows.text(s, ++i, report.error() == null ? null : report.error().phase());
-            RunRows.text(s, ++i, report.error() == null ? null : report.error().type());
-            RunRows.text(s, ++i, report.error() == null ? null : report.error().message());
-            RunRows.text(s, ++i, report.skipReason());
+            i = errorAndSkip(s, i, report);
             RunRows.text(s, ++i, report.holderRunId());
             s.setString(++i, RunRows.json(report.counters()));
             s.setBoolean(++i, report.outcome() == RunOutcome.ABANDONED); // another run's judgement: replaceable
@@ -125,30 +122,63 @@ public final class RunWrites {
         }
     }
 
+    /** How old a run's end may be for a report rebuilt from its status to add a row that is missing. */
+    public static final String RECOVER_WINDOW = "1 day";
+
+    private static final String RECOVER = "WITH upd AS (UPDATE pipeline_runs SET outcome = ?, finished_at = ?, "
+            + "duration_ms = ?, error_phase = ?, error_type = ?, error_message = ?, skip_reason = ?, alive_until = NULL, "
+            + "recovered = true WHERE run_id = ? AND outcome IS NULL RETURNING 1), "
+            + "ins AS (INSERT INTO pipeline_runs (run_id, pipeline, trigger, mode, outcome, started_at, finished_at, "
+            + "duration_ms, error_phase, error_type, error_message, skip_reason, recovered) "
+            + "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true "
+            + "WHERE NOT EXISTS (SELECT 1 FROM pipeline_runs WHERE run_id = ?) "
+            + "AND CAST(? AS timestamptz) > now() - interval '" + RECOVER_WINDOW + "' "
+            + "ON CONFLICT (run_id) DO NOTHING RETURNING 1) "
+            + "SELECT (SELECT count(*) FROM upd) + (SELECT count(*) FROM ins)";
+
     /**
-     * Completes the row of a started run that never recorded its report, from what its final
-     * status says; marks it recovered. Leaves every other row alone.
+     * Completes the row of a run that never recorded its report, from what its final status says,
+     * marked recovered; adds the row when it is missing (its start was never recorded) and the run
+     * ended within {@value #RECOVER_WINDOW} (older rows may have been deleted by retention on
+     * purpose). Leaves a recorded run alone.
      *
      * @param c      a connection
      * @param report the report rebuilt from the final status (no phases)
-     * @return 1 when the row was completed, 0 when there was no such open row
+     * @return 1 when a row was completed or added, 0 otherwise
      * @throws SQLException from the driver
      */
     public static int recover(Connection c, RunReport report) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE pipeline_runs SET outcome = ?, finished_at = ?, "
-                + "duration_ms = ?, error_phase = ?, error_type = ?, error_message = ?, skip_reason = ?, "
-                + "alive_until = NULL, recovered = true WHERE run_id = ? AND outcome IS NULL")) {
+        try (PreparedStatement s = c.prepareStatement(RECOVER)) {
             int i = 0;
             s.setString(++i, report.outcome().wireName());
             s.setObject(++i, RunRows.timestamp(report.finishedAt()));
             s.setLong(++i, report.duration().toMillis());
-            RunRows.text(s, ++i, report.error() == null ? null : report.error().phase());
-            RunRows.text(s, ++i, report.error() == null ? null : report.error().type());
-            RunRows.text(s, ++i, report.error() == null ? null : report.error().message());
-            RunRows.text(s, ++i, report.skipReason());
+            i = errorAndSkip(s, i, report);
             s.setString(++i, report.runId());
-            return s.executeUpdate();
+            s.setString(++i, report.runId());
+            s.setString(++i, report.pipeline());
+            RunRows.text(s, ++i, report.trigger() == null ? null : report.trigger().wireName());
+            RunRows.text(s, ++i, report.mode() == null ? null : report.mode().toString());
+            s.setString(++i, report.outcome().wireName());
+            s.setObject(++i, RunRows.timestamp(report.startedAt()));
+            s.setObject(++i, RunRows.timestamp(report.finishedAt()));
+            s.setLong(++i, report.duration().toMillis());
+            i = errorAndSkip(s, i, report);
+            s.setString(++i, report.runId());
+            s.setObject(++i, RunRows.timestamp(report.finishedAt()));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
+    }
+
+    private static int errorAndSkip(PreparedStatement s, int i, RunReport report) throws SQLException {
+        RunRows.text(s, ++i, report.error() == null ? null : report.error().phase());
+        RunRows.text(s, ++i, report.error() == null ? null : report.error().type());
+        RunRows.text(s, ++i, report.error() == null ? null : report.error().message());
+        RunRows.text(s, ++i, report.skipReason());
+        return i;
     }
 
     /**
