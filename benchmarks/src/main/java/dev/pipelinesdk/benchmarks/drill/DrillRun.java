@@ -59,9 +59,11 @@ final class DrillRun {
      *     when it ran no phase
      */
     long workEndMicros() {
-        if (killed()) {
+        if (killed() && !lastPhaseEnded) {
             return killMicros;
         }
+        // a run killed after its last phase ended had done its work there: it may have released
+        // the lease before the kill (and before its "end" line), so a next holder may start before it
         return lastPhaseEndMicros >= 0 ? lastPhaseEndMicros : startMicros;
     }
 
