@@ -321,6 +321,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     private void launch(Path bin) throws IOException {
+        removeStalePidFile();
         ProcessBuilder pb = processBuilder(ServerCommand.postgres(bin, dataDir, port, durable, settings, stopWithJvm));
         if (!stopWithJvm) {
             pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -419,6 +420,21 @@ public final class EmbeddedPostgres implements AutoCloseable {
             Postmaster.killTree(p.toHandle(), stopTimeout);
             closeStdin(p);
             p.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * PostgreSQL refuses to start while the process named in {@code postmaster.pid} exists, and a
+     * killed postmaster can stay a zombie for a while (where nothing reaps orphans, e.g. PID 1 of a
+     * container), or its pid can be reused by another program. A pid file whose process is not a
+     * live PostgreSQL server is stale: remove it.
+     */
+    private void removeStalePidFile() throws IOException {
+        Path pidFile = dataDir.resolve(Postmaster.PID_FILE);
+        if (Files.exists(pidFile) && Postmaster.running(dataDir).isEmpty()) {
+            LOG.debug("Removing the stale {} of {} (pid {} is gone, a zombie, or another program)", Postmaster.PID_FILE,
+                    dataDir, Postmaster.pidOf(dataDir).orElse(-1));
+            Files.deleteIfExists(pidFile);
         }
     }
 

@@ -108,6 +108,31 @@ class EmbeddedPostgresTest {
     }
 
     @Test
+    void afterAKill_aPidFileNamingAnotherLiveProcess_doesNotStopTheRestart() throws Exception {
+        // a killed postmaster may linger as a zombie, or its pid may be reused: PostgreSQL itself
+        // would refuse to start while that pid exists
+        server = EmbeddedPostgres.builder(dir.resolve("data")).durable(false).setting("synchronous_commit", "on")
+                .build();
+        server.start();
+        PGSimpleDataSource ds = dataSource(server.jdbcUrl("postgres"), "postgres", null);
+        execute(ds, "CREATE TABLE kept (id int); INSERT INTO kept VALUES (7)");
+        server.kill();
+        // owned by the server's user, so that PostgreSQL's own check (kill 0) sees it alive
+        Process other = new ProcessBuilder(ServerUser.wrap(List.of("sleep", "60"))).start();
+        try {
+            Path pidFile = dir.resolve("data").resolve(Postmaster.PID_FILE);
+            Files.writeString(pidFile, other.pid() + "\n" + dir.resolve("data") + "\n");
+
+            server.start();
+
+            assertThat(queryLong(ds, "SELECT sum(id) FROM kept")).isEqualTo(7);
+            assertThat(Postmaster.pidOf(dir.resolve("data")).orElseThrow()).isNotEqualTo(other.pid());
+        } finally {
+            other.destroyForcibly();
+        }
+    }
+
+    @Test
     void watchdog_stopsTheServer_whenTheJvmThatStartedItIsKilled() throws Exception {
         long postmaster;
         try (ChildJvm child = ChildJvm.start(dir, List.of(), StartMain.class, dir.resolve("data").toString())) {
