@@ -56,6 +56,10 @@ class FaultDrillTest {
         assertThat(r.fencesMonotonic()).as("fencing tokens strictly increase in start order").isTrue();
         assertThat(r.abandonedRecorded()).as("killed runs recorded ABANDONED by the next holder")
                 .isEqualTo(r.abandonedExpected());
+        // killed after the last phase (the final status may be out): recorded too, from its final status
+        assertThat(r.afterPhasesRecorded()).as("runs killed after their last phase that the history holds")
+                .isEqualTo(r.killsByPhase().getOrDefault("after-phases", 0)
+                        + r.killsByPhase().getOrDefault("before-phases", 0));
         assertThat(r.servedReads()).as("served reads").isPositive();
         assertThat(r.badServedReads()).as("served reads neither the reference nor empty").isZero();
         assertThat(r.servedAtEnd()).as("served tables equal the reference at the end").isTrue();
