@@ -1,6 +1,5 @@
 package dev.pipelinesdk.core.export;
 
-import dev.pipelinesdk.core.internal.Checks;
 
 import dev.pipelinesdk.api.ExportRecord;
 import dev.pipelinesdk.api.Names;
@@ -8,6 +7,7 @@ import dev.pipelinesdk.api.PipelineException;
 import dev.pipelinesdk.api.StateBackend;
 import dev.pipelinesdk.core.export.internal.ExportFiles;
 import dev.pipelinesdk.core.export.internal.RunningExport;
+import dev.pipelinesdk.core.internal.Checks;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -465,10 +465,7 @@ public final class ExportTracker implements AutoCloseable {
          * @return this
          */
         public Builder threads(int threads) {
-            if (threads < 1 || threads > 64) {
-                throw new IllegalArgumentException("threads must be between 1 and 64, was " + threads);
-            }
-            this.threads = threads;
+            this.threads = Checks.within("threads", threads, 1, 64);
             return this;
         }
 
@@ -478,10 +475,7 @@ public final class ExportTracker implements AutoCloseable {
          * @return this
          */
         public Builder maxRunning(int maxRunning) {
-            if (maxRunning < 1 || maxRunning > 1000) {
-                throw new IllegalArgumentException("maxRunning must be between 1 and 1000, was " + maxRunning);
-            }
-            this.maxRunning = maxRunning;
+            this.maxRunning = Checks.within("maxRunning", maxRunning, 1, 1000);
             return this;
         }
 

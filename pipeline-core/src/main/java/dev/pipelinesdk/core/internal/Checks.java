@@ -24,4 +24,19 @@ public final class Checks {
         }
         return value;
     }
+
+    /**
+     * @param what  the setting's name, for the message
+     * @param value the value
+     * @param min   the smallest accepted
+     * @param max   the largest accepted
+     * @return the value
+     * @throws IllegalArgumentException naming the setting, the bounds and the value when outside
+     */
+    public static int within(String what, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(what + " must be between " + min + " and " + max + ", was " + value);
+        }
+        return value;
+    }
 }

@@ -4,6 +4,7 @@ import dev.pipelinesdk.api.RunInfo;
 import dev.pipelinesdk.api.RunOutcome;
 import dev.pipelinesdk.api.RunReport;
 import dev.pipelinesdk.core.RunHistory;
+import dev.pipelinesdk.core.internal.Checks;
 import dev.pipelinesdk.core.jdbc.internal.JdbcUrls;
 import dev.pipelinesdk.core.jdbc.internal.RunRows;
 import dev.pipelinesdk.core.jdbc.internal.RunWrites;
@@ -379,10 +380,7 @@ public final class JdbcRunHistory implements RunHistory {
          * @throws IllegalArgumentException when out of range
          */
         public Builder typicalSample(int runs) {
-            if (runs < 1 || runs > 1000) {
-                throw new IllegalArgumentException("typicalSample must be between 1 and 1000, was " + runs);
-            }
-            this.typicalSample = runs;
+            this.typicalSample = Checks.within("typicalSample", runs, 1, 1000);
             return this;
         }
 

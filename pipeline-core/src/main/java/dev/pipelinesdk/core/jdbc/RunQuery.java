@@ -2,6 +2,7 @@ package dev.pipelinesdk.core.jdbc;
 
 import dev.pipelinesdk.api.Names;
 import dev.pipelinesdk.api.RunOutcome;
+import dev.pipelinesdk.core.internal.Checks;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -105,10 +106,7 @@ public final class RunQuery {
          * @throws IllegalArgumentException when out of range
          */
         public Builder limit(int limit) {
-            if (limit < 1 || limit > MAX_LIMIT) {
-                throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ", was " + limit);
-            }
-            this.limit = limit;
+            this.limit = Checks.within("limit", limit, 1, MAX_LIMIT);
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.pipelinesdk.core.notify;
 import dev.pipelinesdk.api.PipelineListener;
 import dev.pipelinesdk.api.RunOutcome;
 import dev.pipelinesdk.api.RunReport;
+import dev.pipelinesdk.core.internal.Checks;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -233,10 +234,7 @@ public final class WebhookNotifier implements PipelineListener, AutoCloseable {
          * @return this
          */
         public Builder attempts(int attempts) {
-            if (attempts < 1 || attempts > 20) {
-                throw new IllegalArgumentException("attempts must be between 1 and 20, was " + attempts);
-            }
-            this.attempts = attempts;
+            this.attempts = Checks.within("attempts", attempts, 1, 20);
             return this;
         }
 
@@ -268,10 +266,7 @@ public final class WebhookNotifier implements PipelineListener, AutoCloseable {
          * @return this
          */
         public Builder queueCapacity(int capacity) {
-            if (capacity < 1 || capacity > 100_000) {
-                throw new IllegalArgumentException("queueCapacity must be between 1 and 100000, was " + capacity);
-            }
-            this.queueCapacity = capacity;
+            this.queueCapacity = Checks.within("queueCapacity", capacity, 1, 100_000);
             return this;
         }
 

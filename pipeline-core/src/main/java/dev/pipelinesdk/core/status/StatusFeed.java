@@ -4,6 +4,7 @@ import dev.pipelinesdk.api.Names;
 import dev.pipelinesdk.api.PipelineStatus;
 import dev.pipelinesdk.api.StateBackend;
 import dev.pipelinesdk.api.StatusSubscriptions;
+import dev.pipelinesdk.core.internal.Checks;
 import dev.pipelinesdk.core.status.internal.PipelineWatch;
 import dev.pipelinesdk.core.status.internal.SubscriberQueue;
 import java.time.Clock;
@@ -428,10 +429,7 @@ public final class StatusFeed implements AutoCloseable {
          * @return this
          */
         public Builder subscriberBuffer(int documents) {
-            if (documents < 1 || documents > 10_000) {
-                throw new IllegalArgumentException("subscriberBuffer must be between 1 and 10000, was " + documents);
-            }
-            this.subscriberBuffer = documents;
+            this.subscriberBuffer = Checks.within("subscriberBuffer", documents, 1, 10_000);
             return this;
         }
 
