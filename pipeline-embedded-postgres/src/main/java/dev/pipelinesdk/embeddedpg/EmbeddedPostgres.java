@@ -1,5 +1,6 @@
 package dev.pipelinesdk.embeddedpg;
 
+import dev.pipelinesdk.embeddedpg.internal.Arguments;
 import dev.pipelinesdk.embeddedpg.internal.FileModes;
 import dev.pipelinesdk.embeddedpg.internal.LogTail;
 import dev.pipelinesdk.embeddedpg.internal.PostgresBinaries;
@@ -570,7 +571,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
          * @return this builder
          */
         public Builder startTimeout(Duration bound) {
-            this.startTimeout = positive(bound, "startTimeout");
+            this.startTimeout = Arguments.positive(bound, "startTimeout");
             return this;
         }
 
@@ -579,20 +580,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
          * @return this builder
          */
         public Builder stopTimeout(Duration bound) {
-            this.stopTimeout = positive(bound, "stopTimeout");
+            this.stopTimeout = Arguments.positive(bound, "stopTimeout");
             return this;
         }
 
         /** @return the server (not started) */
         public EmbeddedPostgres build() {
             return new EmbeddedPostgres(this);
-        }
-
-        private static Duration positive(Duration d, String what) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, was " + d);
-            }
-            return d;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.pipelinesdk.embeddedpg;
 
+import dev.pipelinesdk.embeddedpg.internal.Arguments;
 import dev.pipelinesdk.embeddedpg.internal.ConnectionFile;
 import dev.pipelinesdk.embeddedpg.internal.FileModes;
 import dev.pipelinesdk.embeddedpg.internal.Postmaster;
@@ -450,7 +451,7 @@ public final class SharedPostgres {
          * @return this builder
          */
         public Builder lockTimeout(Duration bound) {
-            this.lockTimeout = positive(bound, "lockTimeout");
+            this.lockTimeout = Arguments.positive(bound, "lockTimeout");
             return this;
         }
 
@@ -459,7 +460,7 @@ public final class SharedPostgres {
          * @return this builder
          */
         public Builder startTimeout(Duration bound) {
-            this.startTimeout = positive(bound, "startTimeout");
+            this.startTimeout = Arguments.positive(bound, "startTimeout");
             return this;
         }
 
@@ -468,7 +469,7 @@ public final class SharedPostgres {
          * @return this builder
          */
         public Builder stopTimeout(Duration bound) {
-            this.stopTimeout = positive(bound, "stopTimeout");
+            this.stopTimeout = Arguments.positive(bound, "stopTimeout");
             return this;
         }
 
@@ -478,13 +479,6 @@ public final class SharedPostgres {
          */
         public Attachment attach() {
             return new SharedPostgres(this).attachNow();
-        }
-
-        private static Duration positive(Duration d, String what) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, was " + d);
-            }
-            return d;
         }
     }
 }
